@@ -1,0 +1,18 @@
+"""``esi-helper tour``: not yet available."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from esi_helper.cli.common import UsageError, add_command
+
+
+def register(sub: Any) -> None:
+    """Add the ``tour`` command."""
+    add_command(sub, "tour", "(coming soon)", run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Placeholder until the feature lands."""
+    raise UsageError("'tour' is not available yet")
