@@ -117,6 +117,7 @@ def _load(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         version, title, as_of = _read_meta(meta, problems)
 
     items: dict[str, list[tuple[LocatedDoc, int, dict[str, Any]]]] = {t: [] for t in TABLES_SPEC}
+    invalid: set[str] = set()
     for doc in docs:
         for key, value in doc.data.items():
             spec = TABLES_SPEC.get(key)
@@ -132,6 +133,10 @@ def _load(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
             for index, item in enumerate(value):
                 if _check_fields(doc, key, index, item, spec, problems):
                     items[key].append((doc, index, item))
+                elif isinstance(item, dict):
+                    # Known but invalid: its id and code still count, so references to it add no noise.
+                    invalid.update(str(item.get(k, "")).upper() for k in ("id", "code"))
+                    invalid.add(str(item.get("id", "")))
 
     sources: dict[str, Source] = {}
     for doc, index, item in items["source"]:
@@ -183,7 +188,7 @@ def _load(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
         pairings=pairings,
     )
     _index(kb, items, problems)
-    _check_references(kb, items, problems)
+    _check_references(kb, items, invalid, problems)
     return kb, problems
 
 
@@ -371,14 +376,16 @@ def _index(kb: KnowledgeBase, items: dict[str, list[Any]], problems: list[Proble
         target[key] = entry
 
 
-def _check_references(kb: KnowledgeBase, items: dict[str, list[Any]], problems: list[Problem]) -> None:
+def _check_references(
+    kb: KnowledgeBase, items: dict[str, list[Any]], invalid: set[str], problems: list[Problem]
+) -> None:
     tables = {"code", "modifier", "diagnosis", "rule", "faq", "myth"}
     for table in tables:
         for doc, index, item in items[table]:
             if item["id"] not in kb.entries:
                 continue
             for ref in item.get("related", []):
-                if ref not in kb.entries:
+                if ref not in kb.entries and ref not in invalid:
                     problems.append(
                         doc.problem(
                             f"'{item['id']}' is related to unknown entry '{ref}'",
@@ -387,7 +394,7 @@ def _check_references(kb: KnowledgeBase, items: dict[str, list[Any]], problems: 
                     )
             if table == "code":
                 for parent in item.get("parent", []):
-                    if parent.upper() not in kb.codes:
+                    if parent.upper() not in kb.codes and parent.upper() not in invalid:
                         problems.append(
                             doc.problem(
                                 f"'{item['id']}': add-on parent code '{parent}' has no [[code]] entry",
