@@ -21,9 +21,7 @@ def test_kb_check_passes_on_the_shipped_knowledge(capsys: pytest.CaptureFixture[
     assert capsys.readouterr().out.startswith("ok: knowledge base ")
 
 
-def test_kb_check_on_a_broken_folder_prints_file_and_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_kb_check_on_a_broken_folder_prints_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "kb"
     shutil.copytree(MIN, root)
     rules = root / "rules.toml"

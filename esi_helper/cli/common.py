@@ -48,8 +48,9 @@ def load_or_exit(args: argparse.Namespace) -> KnowledgeBase:
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        print(f"esi-helper: the knowledge base has {len(exc.problems)} problem(s); fix them and retry.",
-              file=sys.stderr)
+        print(
+            f"esi-helper: the knowledge base has {len(exc.problems)} problem(s); fix them and retry.", file=sys.stderr
+        )
         raise SystemExit(1) from None
 
 

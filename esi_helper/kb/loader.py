@@ -26,7 +26,6 @@ from esi_helper.kb.schema import (
     APPLIES_VERDICTS,
     FAMILIES,
     PFS_FIELDS,
-    STRS,
     TABLES_SPEC,
     TableSpec,
     type_ok,
@@ -124,8 +123,7 @@ def _load(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
             if spec is None or not isinstance(value, list):
                 problems.append(
                     doc.problem(
-                        f"unknown table [{key}]: expected one of "
-                        + ", ".join(f"[[{t}]]" for t in TABLES_SPEC),
+                        f"unknown table [{key}]: expected one of " + ", ".join(f"[[{t}]]" for t in TABLES_SPEC),
                         doc.table_line(key, 0) or doc.table_line(key) or doc.key_line(None, key),
                     )
                 )
@@ -169,9 +167,7 @@ def _load(root: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
                         )
                     )
             if not item["citations"]:
-                problems.append(
-                    doc.problem(f"'{ident}' cites no source", doc.key_line(table, "citations", index))
-                )
+                problems.append(doc.problem(f"'{ident}' cites no source", doc.key_line(table, "citations", index)))
             record = _build(table, spec, doc, index, item, problems)
             if isinstance(record, PairingRule):
                 pairings.append(record)
@@ -209,16 +205,14 @@ def _read_meta(meta: LocatedDoc, problems: list[Problem]) -> tuple[str, str, dic
     return version, str(title), dict(as_of)
 
 
-def _check_fields(
-    doc: LocatedDoc, table: str, index: int, item: Any, spec: TableSpec, problems: list[Problem]
-) -> bool:
+def _check_fields(doc: LocatedDoc, table: str, index: int, item: Any, spec: TableSpec, problems: list[Problem]) -> bool:
     line = doc.table_line(table, index)
     if not isinstance(item, dict):
         problems.append(doc.problem(f"[[{table}]] item {index + 1} is not a table", line))
         return False
     label = f"'{item['id']}'" if isinstance(item.get("id"), str) else f"[[{table}]] item {index + 1}"
     ok = True
-    for name, expected in spec.required.items():
+    for name in spec.required:
         if name not in item:
             problems.append(doc.problem(f"{label}: missing required field '{name}'", line))
             ok = False
