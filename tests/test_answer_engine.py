@@ -1,0 +1,177 @@
+"""The answer engine's intents: codes, topics, modifiers, ICD-10, pairings, fees, near misses, follow-ups."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from esi_helper.answer import Answer, Conversation, Engine, Result
+from esi_helper.kb import KnowledgeBase
+
+
+@pytest.fixture(scope="module")
+def engine(kb: KnowledgeBase) -> Engine:
+    return Engine(kb)
+
+
+def first(engine: Engine, question: str, conversation: Conversation | None = None) -> Answer:
+    result = engine.ask(question, conversation)
+    assert result.answers, question
+    return result.answers[0]
+
+
+def test_result_json_follows_the_cli_contract(engine: Engine) -> None:
+    data = engine.ask("units for 62323", top=2).to_json()
+    assert set(data) == {"query", "confident", "answers", "suggestions"}
+    assert data["query"] == "units for 62323" and data["confident"] is True
+    assert 1 <= len(data["answers"]) <= 2
+    answer = data["answers"][0]
+    assert set(answer) == {"id", "kind", "title", "text", "score", "citations"}
+    assert answer["citations"] and all(set(c) == {"id", "title"} for c in answer["citations"])
+    scores = [a["score"] for a in data["answers"]]
+    assert scores == sorted(scores, reverse=True)
+    json.dumps(data)
+
+
+def test_a_code_alone_gives_its_card(engine: Engine, kb: KnowledgeBase) -> None:
+    for code, entry in list(kb.codes.items())[:8]:
+        answer = first(engine, code)
+        assert answer.id == entry.id and answer.kind == "code"
+
+
+def test_a_code_with_a_topic_gives_that_topic(engine: Engine, kb: KnowledgeBase) -> None:
+    code = next(c for c in kb.codes.values() if "units" in c.notes and "modifiers" in c.notes)
+    units = first(engine, f"how many units for {code.code}")
+    assert units.id == code.id and units.text == code.notes["units"]
+    modifiers = first(engine, f"{code.code} modifier")
+    assert modifiers.text == code.notes["modifiers"]
+
+
+def test_a_modifier_with_a_code_says_how_it_applies_to_that_family(engine: Engine, kb: KnowledgeBase) -> None:
+    modifier = next(m for m in kb.modifiers.values() if m.applies)
+    rule = modifier.applies[0]
+    code = next(c for c in kb.codes.values() if c.family == rule.family)
+    answer = first(engine, f"modifier {modifier.modifier} on {code.code}")
+    assert answer.id == modifier.id
+    assert rule.note in answer.text and code.code in answer.title
+
+
+@pytest.mark.parametrize("typed", ["mod 59", "modifier 59", "-59", "59 modifier"])
+def test_modifier_spellings(engine: Engine, kb: KnowledgeBase, typed: str) -> None:
+    if "59" not in kb.modifiers:
+        pytest.skip("no modifier 59 in this knowledge base")
+    assert first(engine, typed).id == kb.modifiers["59"].id
+
+
+def test_transposed_digits_ask_did_you_mean(engine: Engine, kb: KnowledgeBase) -> None:
+    code = next(c for c in kb.codes if c.isdigit() and c[-1] != c[-2])
+    typo = code[:-2] + code[-1] + code[-2]
+    if typo in kb.codes:
+        pytest.skip("the transposition is itself a code")
+    result = engine.ask(typo)
+    assert not result.confident
+    assert result.answers[0].id == kb.codes[code].id
+    assert result.suggestions[0].startswith(f"Did you mean {code}?")
+
+
+def test_pairing_verdict_has_a_deterministic_id(engine: Engine, kb: KnowledgeBase) -> None:
+    rule = next(r for r in kb.pairings if r.supports and not r.codes[0].endswith("*"))
+    code = next(c for c in kb.codes.values() if set(c.region) & set(rule.region) and c.family == "transforaminal")
+    answer = first(engine, f"does {rule.codes[0]} support {code.code}?")
+    assert answer.kind == "pairing"
+    assert answer.id == f"pairing:{code.code}:{rule.codes[0]}"
+    assert answer.citations
+
+
+def test_curated_diagnosis_comes_first_for_its_code(engine: Engine, kb: KnowledgeBase) -> None:
+    note = next(iter(kb.diagnoses.values()))
+    answer = first(engine, f"is {note.code} valid?")
+    assert answer.id == note.id and note.text in answer.text
+
+
+def test_icd_answers_without_the_icd_module(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "esi_helper.icd", None)
+    engine = Engine(kb)
+    note = next(iter(kb.diagnoses.values()))
+    assert first(engine, note.code).id == note.id
+    code = next(c for c in kb.codes.values() if c.family == "transforaminal")
+    pairing = first(engine, f"{note.code} with {code.code}")
+    assert pairing.kind == "pairing"
+
+
+def test_payment_question_gives_a_fee_answer(engine: Engine, kb: KnowledgeBase) -> None:
+    code = next(c for c in kb.codes.values() if "payment" in c.notes)
+    assert first(engine, f"what does medicare pay for {code.code} in the office").id == f"fee:{code.code}:office"
+    assert first(engine, f"{code.code} facility rate").id == f"fee:{code.code}:facility"
+    both = first(engine, f"{code.code} reimbursement")
+    assert both.id == f"fee:{code.code}" and both.citations
+
+
+def test_fee_falls_back_to_the_code_note_without_the_fee_module(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "esi_helper.fee", None)
+    engine = Engine(kb)
+    code = next(c for c in kb.codes.values() if "payment" in c.notes)
+    answer = first(engine, f"how much does {code.code} pay")
+    assert answer.id == f"fee:{code.code}" and answer.text == code.notes["payment"]
+
+
+@pytest.mark.parametrize("question", ["knee replacement code", "weather", "asdf", "", "   ", "???"])
+def test_out_of_scope_is_not_confident_and_offers_suggestions(engine: Engine, question: str) -> None:
+    result = engine.ask(question)
+    assert not result.confident
+    assert len(result.suggestions) <= 3
+    if question.strip("? "):
+        assert result.suggestions
+
+
+def test_follow_ups_resolve_against_the_previous_turn(engine: Engine, kb: KnowledgeBase) -> None:
+    cervical = next(
+        c
+        for c in kb.codes.values()
+        if c.family == "interlaminar" and "cervical" in c.region and c.imaging == "fluoroscopy-or-ct"
+    )
+    lumbar = next(
+        c
+        for c in kb.codes.values()
+        if c.family == "interlaminar" and "lumbar" in c.region and c.imaging == "fluoroscopy-or-ct"
+    )
+    conversation = Conversation()
+    assert first(engine, cervical.code, conversation).id == cervical.id
+    modifier = first(engine, "and the modifier?", conversation)
+    assert modifier.id == cervical.id and modifier.text == cervical.notes["modifiers"]
+    assert first(engine, "what about lumbar?", conversation).id == lumbar.id
+    assert first(engine, "how much does it pay?", conversation).id == f"fee:{lumbar.code}"
+
+
+def test_without_a_conversation_each_question_stands_alone(engine: Engine) -> None:
+    engine.ask("62321")
+    assert not engine.ask("and the modifier?").confident
+
+
+def test_conversation_round_trips_through_plain_data(engine: Engine) -> None:
+    conversation = Conversation()
+    engine.ask("64483", conversation)
+    copy = Conversation.from_dict(json.loads(json.dumps(conversation.to_dict())))
+    assert first(engine, "and the units?", copy).id == first(engine, "and the units?", conversation).id
+    assert Conversation.from_dict({"last": {"bogus": 1}}).last is not None
+    assert Conversation.from_dict({"last": {"tokens": 3}}).last is None
+    assert Conversation.from_dict("nonsense").last is None
+
+
+def test_complete_offers_codes_and_questions(engine: Engine, kb: KnowledgeBase) -> None:
+    code = next(iter(kb.codes))
+    assert code in engine.complete(code[:3])
+    assert all(c.startswith("units for ") for c in engine.complete(f"units for {code[:4]}"))
+    assert engine.complete("") == []
+    question = next(q for e in kb.entries.values() for q in e.questions if len(q) > 12 and " " in q)
+    assert question in engine.complete(question[:12], limit=200)
+
+
+def test_result_is_a_plain_dataclass(engine: Engine) -> None:
+    result = engine.ask("62321")
+    assert isinstance(result, Result) and isinstance(result.best, Answer)
+    assert result.kb_version
