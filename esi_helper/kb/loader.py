@@ -218,14 +218,17 @@ def _check_fields(doc: LocatedDoc, table: str, index: int, item: Any, spec: Tabl
             ok = False
     allowed = {**spec.required, **spec.optional}
     for name, value in item.items():
-        where = doc.key_line(table, name, index)
+
+        def where(name: str = name) -> int | None:
+            return doc.key_line(table, name, index)
+
         if name not in allowed:
             near = ", ".join(sorted(allowed))
-            problems.append(doc.problem(f"{label}: unknown field '{name}' (allowed: {near})", where))
+            problems.append(doc.problem(f"{label}: unknown field '{name}' (allowed: {near})", where()))
             ok = False
             continue
         if not type_ok(value, allowed[name]):
-            problems.append(doc.problem(f"{label}: field '{name}' must be {allowed[name]}", where))
+            problems.append(doc.problem(f"{label}: field '{name}' must be {allowed[name]}", where()))
             ok = False
             continue
         choices = spec.choices.get(name)
@@ -234,11 +237,11 @@ def _check_fields(doc: LocatedDoc, table: str, index: int, item: Any, spec: Tabl
             for v in values:
                 if v not in choices:
                     problems.append(
-                        doc.problem(f"{label}: '{v}' is not a valid {name} (one of: {', '.join(choices)})", where)
+                        doc.problem(f"{label}: '{v}' is not a valid {name} (one of: {', '.join(choices)})", where())
                     )
                     ok = False
         if isinstance(value, str) and not value.strip() and name in spec.required:
-            problems.append(doc.problem(f"{label}: field '{name}' is empty", where))
+            problems.append(doc.problem(f"{label}: field '{name}' is empty", where()))
             ok = False
     ident = item.get("id")
     if isinstance(ident, str) and not _ID.match(ident):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -50,6 +51,14 @@ class LocatedDoc:
     data: dict[str, Any]
     lines: list[str] = field(repr=False)
     headers: list[_Header] = field(repr=False)
+    _by_path: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _next: dict[int, int] = field(default_factory=dict, repr=False)
+    _header_lines: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        self._header_lines = [h.line for h in self.headers]
+        for h in self.headers:
+            self._by_path.setdefault(h.path, []).append(h.line)
 
     @classmethod
     def read(cls, path: Path, root: Path) -> LocatedDoc:
@@ -79,15 +88,11 @@ class LocatedDoc:
 
     def table_line(self, table: str, index: int | None = None) -> int | None:
         """Line of table header ``[table]``, or of the ``index``-th ``[[table]]``."""
-        n = -1
-        for h in self.headers:
-            if h.path == table:
-                if index is None:
-                    return h.line
-                n += 1
-                if n == index:
-                    return h.line
-        return None
+        found = self._by_path.get(table)
+        if not found:
+            return None
+        position = 0 if index is None else index
+        return found[position] if position < len(found) else None
 
     def key_line(self, table: str | None, key: str, index: int | None = None) -> int | None:
         """Line where ``key`` is set inside the table (item ``index`` of an array), else the table's line."""
@@ -98,11 +103,7 @@ class LocatedDoc:
             if start_line is None:
                 return None
             start = start_line
-            end = len(self.lines)
-            for h in self.headers:
-                if h.line > start_line and not h.path.startswith(table + "."):
-                    end = h.line - 1
-                    break
+            end = self._table_end(table, start_line)
         in_string = False
         for i in range(start, end):
             raw = self.lines[i]
@@ -113,6 +114,20 @@ class LocatedDoc:
             if raw.count('"""') % 2 == 1 or raw.count("'''") % 2 == 1:
                 in_string = not in_string
         return self.table_line(table, index) if table else None
+
+
+    def _table_end(self, table: str, start_line: int) -> int:
+        """Last line of the table that starts at ``start_line`` (sub-tables included)."""
+        key = start_line
+        if key not in self._next:
+            end = len(self.lines)
+            first = bisect.bisect_right(self._header_lines, start_line)
+            for h in self.headers[first:]:
+                if h.line > start_line and not h.path.startswith(table + "."):
+                    end = h.line - 1
+                    break
+            self._next[key] = end
+        return self._next[key]
 
 
 def _index_headers(lines: list[str]) -> list[_Header]:
