@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Open the Textual app."""
-    print("esi-helper: the terminal app is not available yet; try 'esi-helper --help'.", file=sys.stderr)
-    return 2
+def run_app(args: argparse.Namespace, tour: str | None = None) -> int:
+    """Open the Textual app (optionally straight into a walkthrough)."""
+    from esi_helper.tui.app import EsiApp
+
+    app = EsiApp(getattr(args, "knowledge", None), getattr(args, "transcripts", None), tour=tour)
+    app.run()
+    return 0

@@ -1,0 +1,1 @@
+"""The terminal app (Textual): chat, guided coding, browsing, tours. Nothing outside this package imports it."""
