@@ -5,6 +5,8 @@ Run:  .venv/bin/python benchmarks/ask_bench.py [--quick]
 Prints, on the labelled questions in tests/data/questions.toml:
 - top-1 accuracy and the in-scope / out-of-scope precision and recall of the engine, and the top-1 accuracy of a
   plain BM25 ranking (bm25s) over the same entries (title, questions, keywords, text);
+- the same figures on the sets the engine was not tuned on (tests/data/questions_holdout.toml, written
+  independently, and tests/data/questions_paraphrase.toml);
 - per-question latency p50/p99 in process with the knowledge base loaded ("p99 1st" is the first pass over the
   questions, before the engine remembers fee quotes and ICD-10 word searches), and the wall time of a cold
   ``esi-helper ask`` process (the first run also builds the on-disk index cache);
@@ -35,6 +37,10 @@ from esi_helper.kb import KnowledgeBase, load_kb  # noqa: E402
 from esi_helper.kb.records import TopicEntry  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "questions.toml"
+UNSEEN = {
+    "hold-out": ROOT / "tests" / "data" / "questions_holdout.toml",
+    "paraphrase": ROOT / "tests" / "data" / "questions_paraphrase.toml",
+}
 KNOWLEDGE = ROOT / "knowledge"
 CLI_QUESTION = "how many units for 62323"
 
@@ -78,6 +84,39 @@ def engine_accuracy(engine: Engine) -> dict[str, float]:
         "precision": tp / (tp + fp) if tp + fp else 0.0,
         "recall": tp / len(in_scope),
         "oos_recall": (len(out_scope) - fp) / len(out_scope),
+    }
+
+
+def unseen_accuracy(engine: Engine, path: Path) -> dict[str, float]:
+    """Top-1 and the in/out split on a set in the hold-out format (``expect`` lists, "kind:…", "out-of-scope")."""
+    items = tomllib.loads(path.read_text(encoding="utf-8"))["q"]
+    right = tp = fp = n_in = n_out = 0
+    for item in items:
+        conversation = None
+        if item.get("previous"):
+            conversation = Conversation()
+            engine.ask(item["previous"], conversation)
+        result = engine.ask(item["text"], conversation)
+        expect, best = item["expect"], result.best
+        if expect == ["out-of-scope"]:
+            n_out += 1
+            fp += result.confident
+            right += not result.confident
+            continue
+        n_in += 1
+        tp += result.confident
+        if best is not None and any(
+            best.id == want
+            or (want.startswith("kind:") and (best.kind == want[5:] or best.id.startswith(want[5:] + ":")))
+            for want in expect
+        ):
+            right += 1
+    return {
+        "questions": len(items),
+        "top1": right / len(items),
+        "precision": tp / (tp + fp) if tp + fp else 0.0,
+        "recall": tp / n_in if n_in else 0.0,
+        "oos_recall": (n_out - fp) / n_out if n_out else 1.0,
     }
 
 
@@ -203,6 +242,13 @@ def main() -> int:
         f"in/out-of-scope split: precision {acc['precision']:.3f}, recall {acc['recall']:.3f}, "
         f"out-of-scope recall {acc['oos_recall']:.3f} (threshold {engine.threshold})"
     )
+    for name, path in UNSEEN.items():
+        if path.exists():
+            other = unseen_accuracy(engine, path)
+            print(
+                f"{name} set ({other['questions']:.0f} questions): top-1 {other['top1']:.3f}, precision "
+                f"{other['precision']:.3f}, recall {other['recall']:.3f}, out-of-scope recall {other['oos_recall']:.3f}"
+            )
     bm25 = bm25_accuracy(kb)
     if bm25 is None:
         print("BM25 baseline: bm25s is not installed (pip install -e '.[bench]')")

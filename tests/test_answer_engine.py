@@ -175,3 +175,90 @@ def test_result_is_a_plain_dataclass(engine: Engine) -> None:
     result = engine.ask("62321")
     assert isinstance(result, Result) and isinstance(result.best, Answer)
     assert result.kb_version
+
+
+def test_bundling_direction_comes_from_the_codes_data(kb: KnowledgeBase) -> None:
+    from esi_helper.answer import dynamic
+
+    procedure = next(
+        c for c in kb.codes.values() if c.imaging == "fluoroscopy-or-ct" and any(b in kb.codes for b in c.bundled)
+    )
+    imaging = next(kb.codes[b] for b in procedure.bundled if kb.codes[b].imaging == "is-imaging")
+    for first_code, second_code in ((imaging, procedure), (procedure, imaging)):
+        answer = dynamic.bundling(first_code, second_code, 1.0)
+        assert answer is not None and answer.id == f"bundling:{procedure.code}:{imaging.code}"
+        assert answer.text.startswith(f"**Do not report {imaging.code} with {procedure.code}")
+        assert f"included in {procedure.code}" in answer.text
+
+
+def test_a_repeated_claim_gets_the_myth_entry(engine: Engine, kb: KnowledgeBase) -> None:
+    myth = kb.entries["myth-77003-with-64483"]
+    assert first(engine, "medpay site says always bill 77003 separately with 64483").id == myth.id
+
+
+def test_whether_medicare_pays_is_coverage_not_an_amount(engine: Engine) -> None:
+    answer = first(engine, "will medicare pay an ESI done w/o fluoro 62322")
+    assert answer.kind != "fee"
+    assert first(engine, "how much does medicare pay for 62322").kind == "fee"
+
+
+def test_fee_text_is_rendered_not_a_python_repr(engine: Engine, kb: KnowledgeBase) -> None:
+    code = next(c for c in kb.codes.values() if "payment" in c.notes)
+    for question in (f"how much does {code.code} pay", f"{code.code} rate in dallas", f"{code.code} fee in texas"):
+        answer = first(engine, question)
+        assert answer.kind == "fee"
+        assert not any(marker in answer.text for marker in ("FeeRange(", "Decimal(", "Locality(", "Quote("))
+
+
+def test_a_place_alias_quotes_each_locality_it_covers(engine: Engine) -> None:
+    answer = first(engine, "allowable for 64484 in nyc")
+    assert answer.id == "fee:64484"
+    assert "MANHATTAN" in answer.text and "QUEENS" in answer.text and "INDIANA" not in answer.title
+
+
+def test_follow_ups_change_the_code_attributes_from_the_data(engine: Engine, kb: KnowledgeBase) -> None:
+    primary = next(c for c in kb.codes.values() if c.family == "transforaminal" and not c.addon)
+    addon = next(c for c in kb.codes.values() if primary.code in c.parent)
+    conversation = Conversation()
+    first(engine, f"what's {primary.code}", conversation)
+    assert first(engine, "and the add-on?", conversation).id == addon.id
+    conversation = Conversation()
+    first(engine, "cpt for cervical transforaminal esi", conversation)
+    assert first(engine, "second level?", conversation).id == kb.codes["64480"].id
+    conversation = Conversation()
+    assert first(engine, "cervical ILESI with fluoro code?", conversation).id == kb.codes["62321"].id
+    assert first(engine, "and without fluoro?", conversation).id == kb.codes["62320"].id
+
+
+def test_a_family_note_answers_for_the_codes_it_lists(engine: Engine, kb: KnowledgeBase) -> None:
+    header = next(
+        d for d in kb.diagnoses.values() if d.replaced_by and not any(c in kb.diagnoses for c in d.replaced_by)
+    )
+    child = header.replaced_by[0]
+    answer = first(engine, f"is {child} billable?")
+    assert answer.id == header.id and header.text in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is T12-L1 thoracic or lumbar for tfesi",
+        "SI joint injection code",
+        "99214 mdm requirements",
+        "modifier 59 on a colonoscopy",
+        "ct guidance code 77012 for a knee biopsy",
+    ],
+)
+def test_questions_the_knowledge_base_does_not_answer_are_not_confident(engine: Engine, question: str) -> None:
+    result = engine.ask(question)
+    assert not result.confident and result.suggestions
+
+
+def test_every_place_alias_names_real_localities(engine: Engine) -> None:
+    schedule = engine.fees.schedule()
+    if schedule is None:
+        pytest.skip("no fee data")
+    assert engine.lexicon.places
+    for alias, names in engine.lexicon.places.items():
+        for name in names:
+            assert schedule.find_localities(name), (alias, name)

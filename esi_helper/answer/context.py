@@ -27,6 +27,10 @@ class Frame:
     context_tokens: list[str] = field(default_factory=list)
     followup: bool = False
     dangling: bool = False
+    #: The question repeats something the biller heard or read ("a website says ...").
+    claim: bool = False
+    #: The question asks which of two spine regions applies ("is T12-L1 thoracic or lumbar").
+    region_choice: bool = False
 
     @property
     def has_anchor(self) -> bool:
@@ -100,36 +104,49 @@ def _frame_from(data: dict[str, Any]) -> Frame | None:
 
 
 def is_followup(
-    frame: Frame, previous: Frame | None, starts: tuple[tuple[str, ...], ...], pronouns: frozenset[str]
+    frame: Frame,
+    previous: Frame | None,
+    starts: tuple[tuple[str, ...], ...],
+    pronouns: frozenset[str],
+    describes_code: bool = False,
+    names_procedure: bool = False,
 ) -> bool:
-    """Whether ``frame`` continues ``previous`` rather than starting a new question."""
+    """Whether ``frame`` continues ``previous`` rather than starting a new question.
+
+    ``describes_code``: the question is a short fragment made only of words that describe a code ("second
+    level?", "add-on code?"), which continues a previous question about a code. ``names_procedure``: it names an
+    approach ("transforaminal under ultrasound"), so it stands alone unless it opens like a follow-up ("and ...").
+    """
     if previous is None or not frame.raw:
         return False
+    if describes_code and previous.cpt and not frame.has_anchor:
+        return True
+    if "payment" in previous.topics and frame.unknown_words and len(frame.tokens) <= 2 and not frame.has_anchor:
+        # "in dallas?" after a payment question: words no entry knows name the place to price it in
+        return True
     raw = frame.raw
     starts_like = any(tuple(raw[: len(s)]) == s for s in starts if s)
     if starts_like and len(frame.tokens) <= 6:
         return True
-    if frame.has_anchor:
+    if frame.has_anchor or names_procedure:
         return False
     if frame.regions and len(frame.tokens) <= 2:
         return True
     if len(frame.tokens) <= 3 and any(t in pronouns for t in raw):
         return True
-    return len(frame.tokens) <= 2 and bool(frame.topics)
+    return len(frame.tokens) <= 2 and (bool(frame.topics) or frame.setting is not None)
 
 
-def merge(frame: Frame, previous: Frame, swap_region: Any) -> Frame:
+def merge(frame: Frame, previous: Frame, follow_codes: Any) -> Frame:
     """Fill the gaps of a follow-up from the previous question.
 
-    ``swap_region(codes, region)`` returns the codes moved to another spine region (62321 -> 62323 for lumbar).
+    ``follow_codes(codes, frame)`` returns the previous codes changed as the follow-up asks: another spine region
+    ("what about lumbar?"), with or without imaging, the add-on of the code ("and the add-on?") and so on.
     """
     merged = Frame(**{f.name: getattr(frame, f.name) for f in fields(Frame)})
     merged.followup = True
     if not frame.cpt and previous.cpt:
-        codes = list(previous.cpt)
-        if frame.regions:
-            codes = swap_region(codes, frame.regions[0])
-        merged.cpt = codes
+        merged.cpt = follow_codes(list(previous.cpt), frame)
     if not frame.icd and previous.icd and (frame.cpt or frame.regions or not frame.topics):
         merged.icd = list(previous.icd)
     if not frame.modifiers and previous.modifiers and not frame.topics:

@@ -35,6 +35,9 @@ PAIRING_WORDS = {
     "unknown": "unknown",
 }
 ICD_SOURCE_PREFIX = "icd10cm-fy"
+#: Values of CodeEntry.imaging: the code is imaging itself / a procedure done without imaging.
+IS_IMAGING = "is-imaging"
+NO_IMAGING = "none"
 
 
 def _ids(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -78,17 +81,43 @@ def modifier_card(modifier: ModifierEntry, score: float) -> Answer:
     return Answer(modifier.id, modifier.kind, modifier.title, modifier.text, score, modifier.citations)
 
 
-def bundling(first: CodeEntry, second: CodeEntry, score: float) -> Answer | None:
-    """When one code lists the other as bundled: do not report them together."""
-    for a, b in ((first, second), (second, first)):
-        if b.code in a.bundled:
-            text = f"**Do not report {b.code} with {a.code}: it is bundled (included) in {a.code}.**"
-            note = a.notes.get("imaging") if b.family == "imaging" else a.notes.get("bundling")
-            if note:
-                text += f" {note}"
-            title = f"{b.code} with {a.code}: bundled"
-            return Answer(f"bundling:{a.code}:{b.code}", "bundling", title, text, score, _ids(a.citations))
+def bundling_direction(first: CodeEntry, second: CodeEntry) -> tuple[CodeEntry, CodeEntry] | None:
+    """``(primary, component)`` when the knowledge base bars reporting the two codes together, else None.
+
+    The pair comes from the codes' ``bundled`` lists. Which side is the component is read from the data too: a
+    code listed by only one side is that side's component; when both list each other, the component is the one
+    that is itself imaging (``imaging = "is-imaging"``), the guidance the procedure code already contains.
+    """
+    lists_second = second.code in first.bundled
+    lists_first = first.code in second.bundled
+    if not (lists_second or lists_first):
+        return None
+    if lists_second != lists_first:
+        return (first, second) if lists_second else (second, first)
+    first_imaging = first.imaging == IS_IMAGING
+    second_imaging = second.imaging == IS_IMAGING
+    if first_imaging != second_imaging:
+        return (second, first) if first_imaging else (first, second)
     return None
+
+
+def bundling(first: CodeEntry, second: CodeEntry, score: float) -> Answer | None:
+    """Two codes the knowledge base bars together: which one is the component, and why (the primary's note)."""
+    pair = bundling_direction(first, second)
+    if pair is None:
+        return None
+    primary, component = pair
+    if component.imaging == IS_IMAGING and primary.imaging not in (IS_IMAGING, NO_IMAGING):
+        lead = f"the imaging guidance is included in {primary.code}"
+    else:
+        lead = "the two are not reported together"
+    text = f"**Do not report {component.code} with {primary.code}: {lead}.**"
+    note = primary.notes.get("imaging") if component.imaging == IS_IMAGING else primary.notes.get("bundling")
+    if note:
+        text += f" {note}"
+    title = f"{component.code} with {primary.code}: not reported together"
+    cites = _ids(primary.citations, component.citations)
+    return Answer(f"bundling:{primary.code}:{component.code}", "bundling", title, text, score, cites)
 
 
 def diagnosis_card(entry: DiagnosisEntry, score: float) -> Answer:
@@ -111,8 +140,17 @@ def _codeset(icd: Any) -> Any | None:
         return None
 
 
+def family_note(kb: KnowledgeBase, code: str) -> DiagnosisEntry | None:
+    """The curated note on the header whose listed children (``replaced_by``) include ``code`` (M51.A for M51.A1)."""
+    return next((d for d in kb.diagnoses.values() if code in d.replaced_by), None)
+
+
 def icd_lookup(kb: KnowledgeBase, code: str, score: float) -> Answer:
-    """The curated note for an ICD-10-CM code (when there is one) plus the official code-set facts."""
+    """The curated note for an ICD-10-CM code, or for the header family it belongs to, plus the code-set facts.
+
+    A note on the code itself comes first with the facts after it; a family note (the code is one of the children
+    it lists) comes after the facts on the code asked about, which lead.
+    """
     curated = kb.diagnoses.get(code)
     icd = _icd_module()
     codeset = _codeset(icd) if icd else None
@@ -143,6 +181,10 @@ def icd_lookup(kb: KnowledgeBase, code: str, score: float) -> Answer:
     if curated is not None:
         text = curated.text + (f"\n\n{facts}" if facts else "")
         return Answer(curated.id, curated.kind, curated.title, text, score, _ids(curated.citations, cites))
+    family = family_note(kb, shown_code)
+    if family is not None:
+        text = (f"{facts}\n\n" if facts else "") + family.text
+        return Answer(family.id, family.kind, family.title, text, score, _ids(family.citations, cites))
     if codeset is None:
         text = (
             f"The ICD-10-CM code set is not available here, and the knowledge base has no note on {code}, "
@@ -252,13 +294,22 @@ def _pairing_from_rules(kb: KnowledgeBase, cpt: CodeEntry, icd_code: str, answer
 
 
 class FeeRouter:
-    """Medicare fee quotes through ``esi_helper.fee`` (loaded on first use), with an honest fallback."""
+    """Medicare fee quotes through ``esi_helper.fee`` (loaded on first use), with an honest fallback.
 
-    def __init__(self, kb: KnowledgeBase):
+    ``aliases`` maps other names of places (split into words) to the place names as the CMS locality file writes
+    them; one alias may stand for several localities (a city spread over several).
+    """
+
+    #: A place matching more localities than this (a whole state) is quoted nationally, with the count.
+    MAX_PLACES = 5
+
+    def __init__(self, kb: KnowledgeBase, aliases: dict[tuple[str, ...], tuple[str, ...]] | None = None):
         self.kb = kb
+        self.aliases = aliases or {}
         self._schedule: Any = None
         self._failed = False
         self._texts: dict[tuple[Any, ...], tuple[str, str, tuple[str, ...]]] = {}
+        self._places: dict[tuple[str, bool], tuple[Any, ...]] = {}
 
     def schedule(self) -> Any | None:
         """The fee schedule, or None when the fee module or its data is not available."""
@@ -275,16 +326,22 @@ class FeeRouter:
         self,
         code: CodeEntry,
         setting: str | None,
-        place: str | None,
+        places: list[tuple[str, bool]],
         zip_code: str | None,
         score: float,
+        asked: str = "",
     ) -> Answer:
-        """A fee answer for ``code`` in ``setting`` (both settings when None), at the locality named in ``place``."""
+        """A fee answer for ``code`` in ``setting`` (both settings when None), at the place the question names.
+
+        ``places`` are runs of the question's words that may name a place, best first, each with whether fuzzy
+        matching is allowed (only for a word nothing else knows: a misspelt city). ``asked``: the words that looked
+        like a place, named in the answer when no locality matches them.
+        """
         answer_id = f"fee:{code.code}" + (f":{setting}" if setting else "")
         schedule = self.schedule()
         if schedule is not None:
             try:
-                title, text, cites = self._quote(schedule, code, setting, place, zip_code)
+                title, text, cites = self._quote(schedule, code, setting, places, zip_code, asked)
                 return Answer(answer_id, "fee", title, text, score, cites)
             except Exception:  # a code without fee data: fall through to the code's own payment note
                 pass
@@ -295,26 +352,75 @@ class FeeRouter:
         text = f"The knowledge base has no payment figures for {code.code}."
         return Answer(answer_id, "fee", f"{code.code}: payment", text, min(score, 0.4), code.citations)
 
+    def localities(self, schedule: Any, places: list[tuple[str, bool]]) -> tuple[str, tuple[Any, ...]]:
+        """The place named (as typed) and its localities: the first of ``places`` that names any."""
+        for span, fuzzy in places:
+            found = self._find(schedule, span, fuzzy)
+            if found:
+                return span, found
+        return "", ()
+
+    def _find(self, schedule: Any, span: str, fuzzy: bool) -> tuple[Any, ...]:
+        key = (span, fuzzy)
+        if key not in self._places:
+            if len(self._places) > 512:
+                self._places.clear()
+            alias = self.aliases.get(tuple(span.split()))
+            if alias is not None:
+                found: list[Any] = []
+                for name in alias:
+                    found.extend(loc for loc in schedule.find_localities(name) if loc not in found)
+            else:
+                found = [loc for loc in schedule.find_localities(span) if fuzzy or _names(loc, span)]
+            self._places[key] = tuple(found)
+        return self._places[key]
+
     def _quote(
-        self, schedule: Any, code: CodeEntry, setting: str | None, place: str | None, zip_code: str | None
+        self,
+        schedule: Any,
+        code: CodeEntry,
+        setting: str | None,
+        places: list[tuple[str, bool]],
+        zip_code: str | None,
+        asked: str = "",
     ) -> tuple[str, str, tuple[str, ...]]:
+        from esi_helper.fee import headline, quote_text
+
         locality = schedule.locality_for_zip(zip_code) if zip_code else None
-        if locality is None and place:
-            found = schedule.find_localities(place)
-            locality = found[0] if found else None
-        key = (code.code, setting, getattr(locality, "id", None) or str(locality))
+        place, found = ("", ()) if locality is not None else self.localities(schedule, places)
+        if len(found) == 1:
+            locality = found[0]
+        several = found if 1 < len(found) <= self.MAX_PLACES else ()
+        missed = asked if locality is None and not found else ""
+        key = (code.code, setting, getattr(locality, "id", None), place if len(found) > 1 else "", missed)
         if key in self._texts:
             return self._texts[key]
         settings = [setting] if setting else ["office", "facility"]
-        quotes = [schedule.quote(code.code, setting=one, locality=locality) for one in settings]
-        cites = _ids(*(tuple(getattr(q, "citations", ()) or ()) for q in quotes))
-        try:
-            from esi_helper.fee.render import quote_text
 
-            text = quote_text(quotes[0], quotes[1] if len(quotes) > 1 else None)
-        except ImportError:
-            text = "\n".join(_quote_line(code.code, one, q) for one, q in zip(settings, quotes, strict=True))
-        where = _locality_name(locality) if locality is not None else "national"
+        def quotes_at(where: Any) -> list[Any]:
+            return [schedule.quote(code.code, setting=one, locality=where) for one in settings]
+
+        quotes = quotes_at(locality)
+        text = quote_text(quotes[0], quotes[1] if len(quotes) > 1 else None)
+        where = locality.label if locality is not None else "national"
+        if several:
+            lines = [f"\u201c{place}\u201d covers {len(several)} Medicare payment localities:"]
+            for loc in several:
+                each = quotes_at(loc)
+                lines.append(f"- {headline(each[0], each[1] if len(each) > 1 else None)}")
+            text = "\n".join(lines) + "\n\nNational figures, with the range across all localities:\n" + text
+            where = f"{len(several)} localities for \u201c{place}\u201d"
+        elif missed:
+            text += (
+                f"\n\nNo Medicare payment locality is named \u201c{missed}\u201d, so these are national figures; name "
+                "the state, county or locality, or give a ZIP code, for the local amount."
+            )
+        elif len(found) > self.MAX_PLACES:
+            text += (
+                f"\n\n\u201c{place}\u201d covers {len(found)} Medicare payment localities; name the city or county, "
+                "or give a ZIP code, for the local amount."
+            )
+        cites = _ids(*(tuple(getattr(q, "citations", ()) or ()) for q in quotes))
         title = f"{code.code}: Medicare payment, {where}"
         if len(self._texts) > 256:
             self._texts.clear()
@@ -322,34 +428,12 @@ class FeeRouter:
         return title, text, cites
 
 
-def _money(value: Any) -> str:
-    try:
-        return f"${float(value):,.2f}"
-    except (TypeError, ValueError):
-        return str(value)
+def _names(locality: Any, span: str) -> bool:
+    """Whether the locality's name, counties or state spell out ``span`` as whole words (not a fuzzy match)."""
+    from esi_helper.fee.locality import normalize
 
-
-def _quote_line(code: str, setting: str, quote: Any) -> str:
-    label = "office (non-facility)" if setting == "office" else "facility"
-    line = f"**{code}, {label}: {_money(getattr(quote, 'amount', None))}**"
-    span = getattr(quote, "range", None)
-    if span:
-        try:
-            low, high = span[0], span[1]
-            line += f" (range across localities {_money(low)}-{_money(high)})"
-        except (TypeError, IndexError, KeyError):
-            line += f" ({span})"
-    formula = getattr(quote, "formula", "")
-    if formula:
-        line += f"\n  {formula}"
-    return line
-
-
-def _locality_name(locality: Any) -> str:
-    for attr in ("label", "name", "short"):
-        value = getattr(locality, attr, None)
-        if callable(value):
-            value = value()
-        if isinstance(value, str) and value:
-            return value
-    return str(locality)
+    wanted = normalize(span)
+    if not wanted:
+        return False
+    hay = normalize(" ".join((locality.name, locality.counties, locality.state_name, locality.state)))
+    return f" {wanted} " in f" {hay} "

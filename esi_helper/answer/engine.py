@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from esi_helper.answer import cache as answer_cache
 from esi_helper.answer import dynamic
+from esi_helper.answer.codes import CodeFinder
 from esi_helper.answer.context import Conversation, Frame, is_followup, merge
 from esi_helper.answer.lexicon import LEXICON_FILE, Lexicon, build_lexicon, lexicon_document, raw_tokens, stem
 from esi_helper.answer.result import Answer, Result
@@ -28,6 +29,8 @@ TOPIC_SCORE = 0.93
 MODIFIER_SCORE = 0.93
 ICD_SCORE = 0.93
 TWO_CODES_SCORE = 0.65
+#: Two codes compared ("62324 vs 62325"), answered by the card of the one whose text tells them apart.
+COMPARE_SCORE = 0.85
 FINDER_SCORE = 0.9
 ICD_SEARCH_SCORE = 0.72
 NEAR_MISS_SCORE = 0.4
@@ -46,6 +49,10 @@ CAP_MIN = 0.85
 #: a myth answers a claim (and gets MYTH_CUE_BONUS when the question repeats something heard or read).
 KIND_PRIOR = {"faq": 0.03, "rule": 0.015, "code": 0.01, "modifier": 0.01, "diagnosis": 0.01, "myth": -0.05}
 MYTH_CUE_BONUS = 0.12
+#: Answers about a code the rest of the question contradicts (another region, imaging or approach) count less.
+CONFLICT_FACTOR = 0.7
+#: A question that repeats a claim is answered by the entry on that claim: computed answers count this much less.
+CLAIM_FACTOR = 0.85
 _UNDOTTED_ICD = re.compile(r"^[a-z]\d[0-9a-z]\d{1,4}$")
 
 
@@ -90,14 +97,23 @@ class Engine:
                 data = {"lexicon": lexicon_data, "vocabulary": sorted(vocabulary), "index": self.index.to_data()}
                 answer_cache.save(kb, key, data)
         self._region_tokens = set(self.lexicon.regions)
+        # the region names only qualify a question: a general entry holds for every region ("caudal", which the
+        # lexicon also reads as a region, names an approach and is not a mere qualifier)
+        self.index.set_qualifiers(frozenset(t for t, region in self.lexicon.regions.items() if t == stem(region)))
         self._topic_tokens = {t for words in self.lexicon.topics.values() for t in words}
         self._explained = self._region_tokens | self._topic_tokens | set(self.lexicon.settings) | self.lexicon.intent
-        self.fees = dynamic.FeeRouter(kb)
+        self.fees = dynamic.FeeRouter(kb, self.lexicon.places)
+        self._known_words = self._single_words()
+        self.finder = CodeFinder(kb, self.lexicon, self.index)
+        self._code_words = self.finder.words
+        self._alternative_words = frozenset(stem(w) for w in self.lexicon.alternatives)
         self._icd_categories = dynamic.icd_categories(kb)
         self._titles = {s.id: s.title for s in kb.sources.values()}
         self._completions: list[tuple[str, str]] | None = None
         self._questions: list[str] = []
         self._icd_searches: dict[str, Answer | None] = {}
+        self._code_of = {entry.id: code for code, entry in kb.codes.items()}
+        self._regions_of: dict[str, frozenset[str]] = {}
 
     # -- public API --------------------------------------------------------------------------------
 
@@ -108,9 +124,15 @@ class Engine:
         top = max(1, top)
         frame = self.parse(question)
         previous = conversation.last if conversation is not None else None
-        if is_followup(frame, previous, self.lexicon.followup_starts, self.lexicon.pronouns):
+        fragment = self._describes_code(frame)
+        procedure = bool(set(frame.tokens) & self.finder.approach_words)
+        starts, pronouns = self.lexicon.followup_starts, self.lexicon.pronouns
+        if is_followup(frame, previous, starts, pronouns, fragment, procedure):
             assert previous is not None
-            frame = merge(frame, previous, self.swap_region)
+            frame = merge(frame, previous, self.follow_codes)
+            if frame.cpt != previous.cpt:
+                # the words that changed the code ("and under ultrasound?") asked for that code, not a topic of it
+                frame.topics = [t for t in frame.topics if not self._lexicon_topic_describes(t, frame)]
             if frame.regions:
                 frame.context_tokens = [t for t in frame.context_tokens if t not in self._region_tokens]
         elif previous is None and not frame.has_anchor and self._starts_like_followup(frame):
@@ -121,6 +143,9 @@ class Engine:
         shown = [a for a in answers if a.score >= FLOOR][:top]
         suggestions = self._suggestions(frame, shown, confident, near)
         if conversation is not None:
+            code = self._code_of.get(best.id) if best is not None and confident else None
+            if code is not None and frame.cpt != [code]:
+                frame = replace(frame, cpt=[code])
             conversation.remember(frame, best.id if best is not None and confident else None)
         return Result(question, confident, shown, suggestions, self._titles, self.kb.version)
 
@@ -203,30 +228,25 @@ class Engine:
             levels=found.levels,
             out_of_scope=norm.out_of_scope,
             unknown_words=unknown_words,
+            claim=any(w in self.lexicon.myth_cues for w in norm.words),
+            region_choice=self._region_choice(norm.words),
         )
 
     def swap_region(self, codes: list[str], region: str) -> list[str]:
         """The same kind of code for another spine region (62321 -> 62323 for lumbar), where one exists."""
+        return self.follow_codes(codes, Frame(regions=[region]))
+
+    def follow_codes(self, codes: list[str], frame: Frame) -> list[str]:
+        """The previous turn's codes changed as a follow-up asks: another region, with or without imaging, the
+        add-on level, a catheter, another approach ("what about lumbar?", "and without fluoro?", "and the add-on?").
+        """
+        wanted = self.finder.wanted(frame)
         out: list[str] = []
         for code in codes:
             entry = self.kb.codes.get(code)
-            if entry is None or region in entry.region:
-                out.append(code)
-                continue
-            twin = next(
-                (
-                    c.code
-                    for c in self.kb.codes.values()
-                    if c.family == entry.family
-                    and c.imaging == entry.imaging
-                    and c.addon == entry.addon
-                    and c.status == entry.status
-                    and region in c.region
-                ),
-                None,
-            )
-            out.append(twin or code)
-        return out
+            changed = self.finder.transform(entry, frame, wanted) if entry is not None else None
+            out.append(changed.code if changed is not None else code)
+        return list(dict.fromkeys(out))
 
     # -- answering ---------------------------------------------------------------------------------
 
@@ -241,6 +261,27 @@ class Engine:
                 found[answer.id] = answer
 
         structured, residual = self._structured(frame)
+        scoped = self._in_scope(frame)
+        # Words outside ESI billing ("colonoscopy", "si joint") count against every answer that does not itself
+        # use them; without an ESI word or a knowledge-base code they count against every answer.
+        foreign = self._foreign_words(frame) if frame.out_of_scope and not self._anchored(frame) else set()
+
+        # "Is T12-L1 thoracic or lumbar?": only an entry about both regions could answer which one applies.
+        choice = set(frame.regions) if frame.region_choice and not (frame.cpt or frame.icd) else set()
+
+        def off_topic(entry_id: str) -> bool:
+            if choice and not choice <= self._entry_regions(entry_id):
+                return True
+            return bool(foreign) and (not scoped or not foreign & self.index.docs_tokens(entry_id))
+
+        # A code the knowledge base does not describe, asked about with nothing else of ESI billing, is out of scope.
+        foreign_code = bool(frame.unknown_codes) and not scoped
+        structured = [
+            replace(a, score=a.score * OUT_OF_SCOPE_FACTOR) if off_topic(a.id) or foreign_code else a
+            for a in structured
+        ]
+        if frame.claim:
+            structured = [replace(a, score=a.score * CLAIM_FACTOR) for a in structured]
         for answer in structured:
             add(answer)
         # A question fully explained by its codes and topic keeps the structured answer on top.
@@ -249,15 +290,14 @@ class Engine:
         factor = 1.0 - UNKNOWN_PENALTY * self._unknown_share(frame)
         if frame.dangling:
             factor *= DANGLING_FACTOR
-        foreign = self._foreign_words(frame) if frame.out_of_scope and not frame.has_anchor else set()
-        myth_bonus = MYTH_CUE_BONUS if any(t in self.lexicon.myth_cues for t in frame.raw) else 0.0
+        if foreign_code:
+            factor *= OUT_OF_SCOPE_FACTOR
+        myth_bonus = MYTH_CUE_BONUS if frame.claim else 0.0
         hits = self.index.search(frame.tokens, top=10, context=frame.context_tokens)
         for hit in hits:
             entry = self.kb.entries[hit.entry_id]
             prior = myth_bonus + KIND_PRIOR["myth"] if entry.kind == "myth" else KIND_PRIOR.get(entry.kind, 0.0)
-            scale = factor
-            if foreign and not foreign & self.index.docs_tokens(hit.entry_id):
-                scale *= OUT_OF_SCOPE_FACTOR
+            scale = factor * (OUT_OF_SCOPE_FACTOR if off_topic(hit.entry_id) else 1.0)
             add(_entry_answer(entry, min(cap, min(1.0, hit.score + prior) * scale)))
         near: list[CodeEntry] = []
         if frame.unknown_codes and not frame.cpt:
@@ -276,13 +316,18 @@ class Engine:
         codes = [self.kb.codes[c] for c in frame.cpt]
         finder = False
         if not codes and not frame.icd:
-            inferred = self._find_code(frame)
+            inferred = self.finder.find(frame)
             if inferred is not None:
                 codes, finder = [inferred], True
                 frame = replace(frame, topics=[t for t in frame.topics if t != "imaging"])
         residual = self._residual(frame, finder=finder)
-        answers = self._structured_answers(frame, codes, residual, finder)
-        return [a for a in answers if a is not None], residual
+        answers = [a for a in self._structured_answers(frame, codes, residual, finder) if a is not None]
+        if len(codes) == 1 and not finder and not frame.followup and not frame.icd:
+            # "still 64483 under ultrasound?", "62321 for a lumbar interlaminar": the code named is not the one the
+            # rest of the question describes, so its own card does not settle the question
+            if self.finder.transform(codes[0], frame) is not None:
+                answers = [replace(a, score=a.score * CONFLICT_FACTOR) for a in answers]
+        return answers, residual
 
     def _structured_answers(
         self, frame: Frame, codes: list[CodeEntry], residual: float, finder: bool
@@ -325,6 +370,12 @@ class Engine:
     ) -> list[Answer | None]:
         """Answers for a question about one or two CPT/HCPCS codes: modifier, topic, bundling or the card."""
         kb = self.kb
+        if len(codes) > 1:
+            # "62320 or 62321 when fluoro was used": answer for the code the rest of the question describes
+            wanted = self.finder.wanted(frame)
+            described = [c for c in codes if self.finder.transform(c, frame, wanted) is None]
+            if len(described) == 1:
+                codes = described + [c for c in codes if c is not described[0]]
         code = codes[0]
         out: list[Answer | None] = []
         if frame.modifiers:
@@ -338,8 +389,8 @@ class Engine:
                 out.append(dynamic.bundling(codes[0], codes[1], score(TOPIC_SCORE)))
             for topic in frame.topics:
                 if topic == "payment":
-                    place = frame.text if frame.unknown_words or frame.context_tokens else None
-                    out.append(self.fees.answer(code, frame.setting, place, frame.zip, score(FEE_SCORE)))
+                    places, asked = self._place_spans(frame), " ".join(self._place_words(frame))
+                    out.append(self.fees.answer(code, frame.setting, places, frame.zip, score(FEE_SCORE), asked))
                     break
                 note = dynamic.code_topic(code, topic, score(TOPIC_SCORE))
                 if note is not None:
@@ -348,12 +399,26 @@ class Engine:
             out.append(dynamic.code_card(code, score(CARD_SCORE) - 0.35))
             return out
         if len(codes) > 1:
+            together = dynamic.bundling(codes[0], codes[1], score(TWO_CODES_SCORE))
+            compared = None if together is not None else self._comparison(frame, codes[0], codes[1])
             return [
-                dynamic.bundling(codes[0], codes[1], score(TWO_CODES_SCORE)),
+                together,
+                compared,
                 dynamic.code_card(codes[0], score(TWO_CODES_SCORE) - 0.05),
                 dynamic.code_card(codes[1], score(TWO_CODES_SCORE) - 0.1),
             ]
         return [dynamic.code_card(code, score(FINDER_SCORE if finder else CARD_SCORE))]
+
+    def _comparison(self, frame: Frame, first: CodeEntry, second: CodeEntry) -> Answer | None:
+        """A comparison of two codes ("62324 vs 62325"): the card of a code whose text tells it from the other one,
+        preferring the code the rest of the question describes ("cervical ILESI under fluoro: 62320 or 62321?")."""
+        wanted = self.finder.wanted(frame)
+        described = [c for c in (first, second) if self.finder.transform(c, frame, wanted) is None]
+        for code, other in ((first, second), (second, first)):
+            if code in described and re.search(rf"(?<![0-9A-Z]){re.escape(other.code)}(?![0-9A-Z])", code.text):
+                left = self._residual(frame, explained=self._alternative_words | self._code_words)
+                return dynamic.code_card(code, max(0.0, COMPARE_SCORE - RESIDUAL_PENALTY * left))
+        return None
 
     def _icd_search(self, words: str, score: float) -> Answer | None:
         """An ICD-10-CM word search, remembered per wording (the code set's search is the slow part)."""
@@ -364,51 +429,18 @@ class Engine:
         found = self._icd_searches[words]
         return replace(found, score=found.score * score) if found is not None else None
 
-    def _find_code(self, frame: Frame) -> CodeEntry | None:
-        """The one code a description names ("lumbar tfesi single level" -> the lumbar transforaminal code)."""
-        finder = self.lexicon.finder
-        tokens = set(frame.tokens)
-
-        def has(key: str) -> bool:
-            return bool(tokens & finder.get(key, frozenset()))
-
-        approaches = [a for a in ("interlaminar", "transforaminal", "facet") if has(a)]
-        catheter = has("catheter")
-        if not approaches and not catheter and has("imaging") and has("addon"):
-            addons = [c for c in self.kb.codes.values() if c.family == "imaging" and c.addon]
-            return addons[0] if len(addons) == 1 else None
-        if frame.levels > 1 or len(approaches) > 1 or not frame.regions or (not approaches and not catheter):
-            return None
-        approach = approaches[0] if approaches else "interlaminar"
-        if has("ultrasound"):
-            imaging: str | None = "ultrasound"
-        elif has("without") and has("imaging"):
-            imaging = "none"
-        elif has("imaging"):
-            imaging = "fluoroscopy-or-ct"
-        else:
-            imaging = None
-        addon = has("addon")
-        families = {"interlaminar": "interlaminar", "transforaminal": "transforaminal", "facet": "facet"}
-        family = "interlaminar-catheter" if catheter and approach == "interlaminar" else families[approach]
-        if family == "transforaminal" and imaging == "ultrasound":
-            family = "transforaminal-us"
-        found = [
-            c
-            for c in self.kb.codes.values()
-            if c.family == family
-            and c.addon == addon
-            and all(r in c.region for r in frame.regions)
-            and (imaging is None or c.imaging == imaging)
-        ]
-        return found[0] if len(found) == 1 else None
-
-    def _residual(self, frame: Frame, *, finder: bool = False) -> float:
+    def _residual(self, frame: Frame, *, finder: bool = False, explained: frozenset[str] = frozenset()) -> float:
         """Share (by weight) of the question's words that a structured answer does not explain."""
-        codes = {c.lower() for c in frame.cpt} | {c.lower() for c in frame.icd}
+        codes = {c.lower() for c in frame.cpt} | {c.lower() for c in frame.icd} | explained
         codes |= {m.lower() for m in frame.modifiers}
-        if finder:
-            codes |= {t for words in self.lexicon.finder.values() for t in words} | {"level"}
+        if finder or (frame.followup and frame.cpt):
+            # words that describe a code (its approach, imaging, add-on level) are explained by the code found
+            codes |= self._code_words
+        if "payment" in frame.topics:
+            for word in self._place_words(frame):
+                # a place may have been "corrected" to a near word ("seattle" -> "settle")
+                codes |= {stem(word), stem(self.normaliser.correct(word) or word)}
+            codes |= self.lexicon.place_words | ({frame.zip} if frame.zip else set())
         total = 0.0
         left = 0.0
         for token in dict.fromkeys(frame.tokens):
@@ -418,6 +450,101 @@ class Engine:
                 continue
             left += w
         return left / total if total else 0.0
+
+    def _single_words(self) -> set[str]:
+        """Words the lexicon knows on their own (not only inside a phrase such as "new patient")."""
+        lex = self.lexicon
+        known = set(lex.stopwords) | set(lex.intent) | set(lex.myth_cues) | set(lex.regions) | set(lex.settings)
+        known |= set(lex.place_words) | set(lex.typos) | set(lex.typos.values()) | set(lex.out_of_scope)
+        for words in (*lex.topics.values(), *lex.finder.values()):
+            known.update(words)
+        for key, value in lex.rewrites.items():
+            if len(key) == 1:
+                known.update(key)
+            known.update(value)
+        return known
+
+    def _place_words(self, frame: Frame) -> list[str]:
+        """The question's words that may be part of a place name: words the lexicon does not know on their own."""
+        return [w for w in frame.raw if w.isalpha() and len(w) > 1 and w not in self._known_words]
+
+    def _place_spans(self, frame: Frame) -> list[tuple[str, bool]]:
+        """Runs of the question's words that may name a place, longest first, each with whether it may be matched
+        fuzzily (one word no entry knows either, long enough to be a misspelt city).
+
+        Another name for a place ("nyc", "new york city") comes first; then every run of up to four words that
+        holds a word the lexicon does not know ("kansas city", "rest of texas", "houston tx").
+        """
+        raw = frame.raw
+        spans: list[tuple[str, bool]] = [
+            (" ".join(raw[i : i + len(key)]), False)
+            for key in sorted(self.lexicon.places, key=len, reverse=True)
+            for i in range(len(raw) - len(key) + 1)
+            if tuple(raw[i : i + len(key)]) == key
+        ]
+        unknown = set(self._place_words(frame))
+        if not unknown:
+            return spans
+        stop = self.lexicon.stopwords
+        vocabulary = self.normaliser.vocabulary
+        for size in range(min(4, len(raw)), 0, -1):
+            for i in range(len(raw) - size + 1):
+                words = raw[i : i + size]
+                if words[0] in stop or words[-1] in stop or not all(w.isalpha() for w in words):
+                    continue
+                if not unknown & set(words):
+                    continue
+                fuzzy = size == 1 and len(words[0]) >= 5 and words[0] not in vocabulary
+                spans.append((" ".join(words), fuzzy))
+        return spans
+
+    def _region_choice(self, words: list[str]) -> bool:
+        """Whether the words offer two spine regions as alternatives ("thoracic or lumbar")."""
+        describes = self.lexicon.finder.get("describes", frozenset())
+        seq = [w for w in words if stem(w) not in describes]
+        for a, mid, b in zip(seq, seq[1:], seq[2:], strict=False):
+            first, second = self.lexicon.regions.get(stem(a)), self.lexicon.regions.get(stem(b))
+            if first and second and first != second and mid in self.lexicon.alternatives:
+                return True
+        return False
+
+    def _entry_regions(self, entry_id: str) -> frozenset[str]:
+        """The spine regions an entry is about: a code's own regions, else the region words of its phrasings."""
+        found = self._regions_of.get(entry_id)
+        if found is None:
+            code = self.kb.codes.get(self._code_of.get(entry_id, ""))
+            if code is not None:
+                found = frozenset(code.region)
+            else:
+                words = self.index.phrase_tokens(entry_id)
+                found = frozenset(r for t, r in self.lexicon.regions.items() if t in words)
+            self._regions_of[entry_id] = found
+        return found
+
+    def _lexicon_topic_describes(self, topic: str, frame: Frame) -> bool:
+        """Whether every word of the question that raised ``topic`` also describes a code ("ultrasound")."""
+        words = {t for t in frame.tokens if t in self.lexicon.topics.get(topic, ())}
+        return bool(words) and words <= self._code_words
+
+    def _anchored(self, frame: Frame) -> bool:
+        """Whether the question names an ESI code or diagnosis (an imaging code such as 77012 goes with anything)."""
+        if frame.icd:
+            return True
+        return any(self.kb.codes[c].imaging != dynamic.IS_IMAGING for c in frame.cpt if c in self.kb.codes)
+
+    def _in_scope(self, frame: Frame) -> bool:
+        """Whether the question names an ESI code or diagnosis, or an ESI word (the lexicon's [scope] words)."""
+        return self._anchored(frame) or any(t in self.lexicon.scope for t in frame.tokens)
+
+    def _describes_code(self, frame: Frame) -> bool:
+        """Whether the question is a short fragment made only of words that describe a code ("second level?")."""
+        tokens = set(frame.tokens)
+        if not tokens or len(frame.tokens) > 3:
+            return False
+        if tokens & self.finder.approach_words:
+            return False  # "transforaminal under ultrasound" describes a code on its own: a new question
+        attributes = self._code_words | self._region_tokens
+        return bool(tokens & attributes) and tokens <= attributes | self.lexicon.intent
 
     def _starts_like_followup(self, frame: Frame) -> bool:
         """Whether the question opens like a follow-up ("and the modifier?", "what about lumbar?")."""
@@ -445,7 +572,7 @@ class Engine:
 
     def _names_condition(self, frame: Frame) -> bool:
         """Whether the question names a condition (not only a region and a procedure) to look up."""
-        skip = self._explained | {t for words in self.lexicon.finder.values() for t in words} | {"level", "esi"}
+        skip = self._explained | {t for words in self.lexicon.finder.values() for t in words} | {"esi"}
         return any(t not in skip and not t.isdigit() for t in frame.tokens)
 
     def _condition_words(self, frame: Frame) -> str:

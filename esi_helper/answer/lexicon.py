@@ -26,13 +26,26 @@ SECTIONS: dict[str, str] = {
     "stopwords": "words",
     "followup": "followup",
     "out_of_scope": "words",
+    "scope": "words",
+    "alternatives": "words",
     "place_words": "words",
     "code_finder": "list-map",
     "myth_cues": "words",
     "starters": "words",
     "code_prefixes": "word-map",
+    "places": "list-map",
 }
-FINDER_KEYS = ("interlaminar", "transforaminal", "facet", "catheter", "ultrasound", "imaging", "without", "addon")
+FINDER_KEYS = (
+    "interlaminar",
+    "transforaminal",
+    "facet",
+    "catheter",
+    "ultrasound",
+    "imaging",
+    "without",
+    "addon",
+    "describes",
+)
 SETTINGS = ("office", "facility")
 _RAW_TOKEN = re.compile(r"[a-z][0-9][0-9a-z]\.[0-9a-z]{1,4}|[a-z0-9]+")
 
@@ -90,11 +103,14 @@ class Lexicon:
     followup_starts: tuple[tuple[str, ...], ...] = ()
     pronouns: frozenset[str] = frozenset()
     out_of_scope: frozenset[str] = frozenset()
+    scope: frozenset[str] = frozenset()
+    alternatives: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()
     finder: dict[str, frozenset[str]] = field(default_factory=dict)
     myth_cues: frozenset[str] = frozenset()
     starters: tuple[str, ...] = ()
     code_prefixes: dict[str, str] = field(default_factory=dict)
+    places: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     max_phrase: int = 1
 
     @property
@@ -148,11 +164,14 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
     lex.followup_starts = tuple(sorted((tuple(raw_tokens(s)) for s in follow.get("starts", [])), key=len, reverse=True))
     lex.pronouns = frozenset(w.lower() for w in follow.get("pronouns", []))
     lex.out_of_scope = frozenset(w.lower() for w in data.get("out_of_scope", {}).get("words", []))
+    lex.scope = _stems(data.get("scope", {}).get("words", []))
+    lex.alternatives = frozenset(w.lower() for w in data.get("alternatives", {}).get("words", []))
     lex.place_words = frozenset(w.lower() for w in data.get("place_words", {}).get("words", []))
     lex.finder = {key: _stems(words) for key, words in data.get("code_finder", {}).items()}
     lex.myth_cues = frozenset(w.lower() for w in data.get("myth_cues", {}).get("words", []))
     lex.starters = tuple(data.get("starters", {}).get("questions", []))
     lex.code_prefixes = {k.lower(): stem(v.lower()) for k, v in data.get("code_prefixes", {}).items()}
+    lex.places = {tuple(raw_tokens(k)): tuple(v) for k, v in data.get("places", {}).items() if raw_tokens(k)}
     return lex
 
 

@@ -21,6 +21,9 @@ W_RECALL = 0.30
 W_PHRASE = 0.40
 W_TITLE = 0.15
 W_FUZZ = 0.15
+#: How much a "qualifier" word of the question (a spine region) counts against an entry that names no qualifier at
+#: all: a general answer (how to code an SNRB) holds for every region, so "L5" neither supports nor contradicts it.
+QUALIFIER_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class Index:
         self._default_idf = math.log(1.0 + (n + 0.5) / 0.5)
         self._weight_of = weight_of
         self._weights: dict[str, float] = {}
+        self.qualifiers: frozenset[str] = frozenset()
+        self._general: dict[int, bool] = {}
         if postings is not None:
             self.qpost, self.tpost, self.idf = postings
             return
@@ -116,6 +121,22 @@ class Index:
             return frozenset()
         return frozenset(self.docs[i].qbag + self.docs[i].tbag)
 
+    def set_qualifiers(self, words: frozenset[str]) -> None:
+        """Words that qualify a question (spine regions) and count less against entries that name none of them."""
+        self.qualifiers = words
+        self._general = {}
+
+    def _is_general(self, i: int) -> bool:
+        general = self._general.get(i)
+        if general is None:
+            general = self._general[i] = not self.qualifiers & set(self.docs[i].qbag)
+        return general
+
+    def phrase_tokens(self, entry_id: str) -> frozenset[str]:
+        """The normalised words of one entry's title, question phrasings and keywords (not its text)."""
+        i = self._by_id.get(entry_id)
+        return frozenset(self.docs[i].qbag) if i is not None else frozenset()
+
     def weight(self, token: str) -> float:
         """IDF times the lexicon weight of ``token``."""
         w = self._weights.get(token)
@@ -137,8 +158,8 @@ class Index:
         for t in context or ():
             if t not in query:
                 query[t] = 0.5 * self.weight(t)
-        total = sum(query.values())
-        if not total:
+        full = sum(query.values())
+        if not full:
             return []
         acc: dict[int, float] = {}
         for token, w in query.items():
@@ -151,10 +172,13 @@ class Index:
             acc = {i: v for i, v in acc.items() if self.docs[i].entry.kind in kinds}
         shortlist = heapq.nlargest(SHORTLIST, acc.items(), key=lambda kv: kv[1])
         query_text = " ".join(sorted(query))
+        qualifying = (1.0 - QUALIFIER_SHARE) * sum(w for t, w in query.items() if t in self.qualifiers)
         hits: list[Hit] = []
         for i, matched in shortlist:
             doc = self.docs[i]
-            recall = matched / total
+            # a general entry (no region in its phrasings) is not held to the question's region words in full
+            total = full - qualifying if qualifying and self._is_general(i) else full
+            recall = min(1.0, matched / total)
             best_f = title_f = 0.0
             best_text = ""
             for n, (bag, text) in enumerate(doc.phrasings):

@@ -133,6 +133,8 @@ class Normalised:
     raw: list[str]
     out_of_scope: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    #: The words after the lexicon's rewrites, before stop words are dropped (for cue words such as "says").
+    words: list[str] = field(default_factory=list)
 
 
 class Normaliser:
@@ -193,7 +195,7 @@ class Normaliser:
             tokens.append(stem(token))
             if max_tokens is not None and len(tokens) >= max_tokens:
                 break
-        return Normalised(tokens, raw, out_of_scope, unknown)
+        return Normalised(tokens, raw, out_of_scope, unknown, rewritten)
 
     def _rewrite(self, tokens: list[str]) -> list[str]:
         rewrites = self.lexicon.rewrites
