@@ -9,13 +9,18 @@ KNOWLEDGE_ENV = "ESI_HELPER_KNOWLEDGE"
 APP_NAME = "esi-helper"
 
 
+def shipped_dir(installed: str, checkout: str) -> Path:
+    """A shipped folder: ``esi_helper/<installed>`` in an installed copy, else ``<checkout>`` in the checkout."""
+    here = Path(__file__).resolve().parent
+    path = here / installed
+    if path.is_dir():
+        return path
+    return here.parent / checkout
+
+
 def packaged_knowledge_dir() -> Path:
     """Return the knowledge folder shipped with the package (installed copy first, then the checkout)."""
-    here = Path(__file__).resolve().parent
-    installed = here / "knowledge"
-    if installed.is_dir():
-        return installed
-    return here.parent / "knowledge"
+    return shipped_dir("knowledge", "knowledge")
 
 
 def knowledge_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

@@ -7,28 +7,18 @@ Each golden value is (work RVU × work GPCI + PE RVU × PE GPCI + MP RVU × MP G
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from esi_helper.fee import ClaimLine, FeeError, FeeSchedule, ModifierError, UnknownCode, quote_text
-from esi_helper.fee.importer import import_bundle
 from esi_helper.kb import KnowledgeBase, load_kb
-from esi_helper.paths import packaged_knowledge_dir
-
-CMS = Path(__file__).parent / "data" / "cms"
+from tests.fee_support import make_knowledge
 
 
 @pytest.fixture(scope="module")
 def fees(tmp_path_factory: pytest.TempPathFactory) -> FeeSchedule:
-    root = tmp_path_factory.mktemp("fee") / "knowledge"
-    shutil.copytree(CMS / "knowledge", root)
-    shipped = packaged_knowledge_dir()
-    shutil.copy(shipped / "fees" / "rules.toml", root / "fees" / "rules.toml")
-    shutil.copy(shipped / "settings.toml", root / "settings.toml")
-    import_bundle(CMS / "bundle", root)
+    root = make_knowledge(tmp_path_factory.mktemp("fee") / "knowledge")
     return FeeSchedule.load(load_kb(root))
 
 

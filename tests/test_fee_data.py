@@ -8,32 +8,18 @@ from pathlib import Path
 import pytest
 
 from esi_helper.fee.data import validate_kb
-from esi_helper.fee.importer import import_bundle
 from esi_helper.kb import KnowledgeError, check_kb, load_kb
 from esi_helper.paths import packaged_knowledge_dir
-
-CMS = Path(__file__).parent / "data" / "cms"
+from tests.fee_support import CMS, edited_copy, make_knowledge
 
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("fee") / "knowledge"
-    shutil.copytree(CMS / "knowledge", root)
-    shipped = packaged_knowledge_dir()
-    shutil.copy(shipped / "fees" / "rules.toml", root / "fees" / "rules.toml")
-    shutil.copy(shipped / "settings.toml", root / "settings.toml")
-    import_bundle(CMS / "bundle", root)
-    return root
+    return make_knowledge(tmp_path_factory.mktemp("fee") / "knowledge")
 
 
 def edited(clean: Path, tmp_path: Path, rel: str, old: str, new: str) -> Path:
-    root = tmp_path / "knowledge"
-    shutil.copytree(clean, root)
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return root
+    return edited_copy(clean, tmp_path / "knowledge", rel, old, new)
 
 
 def line_of(root: Path, rel: str, needle: str) -> int:

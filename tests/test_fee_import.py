@@ -10,20 +10,7 @@ import pytest
 
 from esi_helper.cli import main
 from esi_helper.fee.importer import PfsImportError, import_bundle
-from esi_helper.paths import packaged_knowledge_dir
-
-CMS = Path(__file__).parent / "data" / "cms"
-BUNDLE = CMS / "bundle"
-
-
-def make_knowledge(root: Path) -> Path:
-    """A knowledge folder with the test sources and import list, the shipped fee rules and settings, imported."""
-    shutil.copytree(CMS / "knowledge", root)
-    shipped = packaged_knowledge_dir()
-    shutil.copy(shipped / "fees" / "rules.toml", root / "fees" / "rules.toml")
-    shutil.copy(shipped / "settings.toml", root / "settings.toml")
-    import_bundle(BUNDLE, root)
-    return root
+from tests.fee_support import BUNDLE, edited_copy, make_knowledge
 
 
 @pytest.fixture(scope="module")
@@ -32,13 +19,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def damaged_bundle(tmp_path: Path, name: str, old: str, new: str) -> Path:
-    folder = tmp_path / "bundle"
-    shutil.copytree(BUNDLE, folder)
-    path = folder / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return folder
+    return edited_copy(BUNDLE, tmp_path / "bundle", name, old, new)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:

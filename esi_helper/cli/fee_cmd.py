@@ -89,22 +89,12 @@ def _quote(kb: Any, schedule: Any, args: argparse.Namespace, setting: str, expli
     where = {"locality": args.locality, "zip_code": args.zip, "pos": args.pos}
     quote = schedule.quote(code, setting, modifier=modifier, **where)
     if args.json:
-        data = quote.as_json()
-        data["sources"] = [_source(s) for s in kb.cite(quote.citations)]
-        data["kb_version"] = kb.version
-        print_json(data)
-        return 0
+        return _print_json(kb, quote)
     other = None
     if not explicit:
         other = schedule.quote(code, "facility", modifier=modifier, **where)
     citations = list(quote.citations) + [c for c in (other.citations if other else ()) if c not in quote.citations]
-    print(quote_text(quote, other))
-    print()
-    print("Sources:")
-    for line in numbered_citations(kb, citations):
-        print(f"  {line}")
-    print(kb_footer(kb))
-    return 0
+    return _print_text(kb, quote_text(quote, other), citations)
 
 
 def _claim(kb: Any, schedule: Any, args: argparse.Namespace, setting: str) -> int:
@@ -114,15 +104,25 @@ def _claim(kb: Any, schedule: Any, args: argparse.Namespace, setting: str) -> in
         raise UsageError("with several codes, write each modifier on its code (CODE-MODIFIER), not --modifier")
     claim = schedule.claim(args.codes, setting, args.locality, zip_code=args.zip)
     if args.json:
-        data = claim.as_json()
-        data["sources"] = [_source(s) for s in kb.cite(claim.citations)]
-        data["kb_version"] = kb.version
-        print_json(data)
-        return 0
-    print(claim_text(claim))
+        return _print_json(kb, claim)
+    return _print_text(kb, claim_text(claim), claim.citations)
+
+
+def _print_json(kb: Any, result: Any) -> int:
+    """Print a quote or claim as JSON with its sources and the KB version."""
+    data = result.as_json()
+    data["sources"] = [_source(s) for s in kb.cite(result.citations)]
+    data["kb_version"] = kb.version
+    print_json(data)
+    return 0
+
+
+def _print_text(kb: Any, text: str, citations: list[str] | tuple[str, ...]) -> int:
+    """Print a rendered quote or claim, its numbered sources and the KB footer."""
+    print(text)
     print()
     print("Sources:")
-    for line in numbered_citations(kb, claim.citations):
+    for line in numbered_citations(kb, citations):
         print(f"  {line}")
     print(kb_footer(kb))
     return 0

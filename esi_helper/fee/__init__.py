@@ -15,7 +15,7 @@ from esi_helper.fee.calculator import (
     UnknownCode,
     UnknownLocality,
 )
-from esi_helper.fee.data import Locality
+from esi_helper.fee.records import Locality
 from esi_helper.fee.render import claim_text, headline, quote_text
 from esi_helper.fee.schedule import FeeSchedule
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from esi_helper.fee.data import Locality, PfsRow, PosEntry
+from esi_helper.fee.records import Locality, PfsRow, PosEntry
 
 CENT = Decimal("0.01")
 ONE = Decimal(1)

@@ -21,11 +21,9 @@ from esi_helper.fee.cms import (
     SourceFile,
     digest,
     find_bundle,
-    read_gpci,
-    read_locco,
     read_pprrvu,
-    read_zip5,
 )
+from esi_helper.fee.cms_localities import read_gpci, read_locco, read_zip5
 from esi_helper.fee.ranges import expand_code_ranges
 from esi_helper.fee.writer import render_localities, render_pfs, render_zip
 

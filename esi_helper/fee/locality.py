@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from esi_helper.fee.data import Locality
+from esi_helper.fee.records import Locality
 
 #: Words dropped before matching ("dallas county" → "DALLAS").
 _NOISE = {"COUNTY", "COUNTIES", "CNTY", "CNTYS", "PARISH", "LOCALITY", "AREA", "THE", "MEDICARE"}

@@ -57,12 +57,7 @@ def quote_text(quote: Quote, other: Quote | None = None) -> str:
     notes: list[str] = []
     for q in quotes:
         notes += [n for n in q.notes if n not in notes]
-    if quote.caveat:
-        notes.append(quote.caveat)
-    if notes:
-        lines.append("Notes:")
-        lines += [f"  - {_sentence(n)}" for n in notes]
-    return "\n".join(lines)
+    return "\n".join(lines + _notes_block(notes, quote.caveat))
 
 
 def claim_text(claim: Claim) -> str:
@@ -83,12 +78,13 @@ def claim_text(claim: Claim) -> str:
         if line.note and line.note not in notes:
             notes.append(line.note)
     notes += [n for n in claim.notes if n not in notes]
-    if claim.caveat:
-        notes.append(claim.caveat)
-    if notes:
-        lines.append("Notes:")
-        lines += [f"  - {_sentence(n)}" for n in notes]
-    return "\n".join(lines)
+    return "\n".join(lines + _notes_block(notes, claim.caveat))
+
+
+def _notes_block(notes: list[str], caveat: str) -> list[str]:
+    """The "Notes:" lines: each note, then the caveat, as a bullet sentence (none when there is nothing)."""
+    notes = [*notes, caveat] if caveat else notes
+    return ["Notes:", *(f"  - {_sentence(n)}" for n in notes)] if notes else []
 
 
 def _sentence(text: str) -> str:

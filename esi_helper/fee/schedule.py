@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import weakref
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from esi_helper.fee.calculator import (
@@ -13,7 +12,6 @@ from esi_helper.fee.calculator import (
     AmbiguousLocality,
     Claim,
     ClaimLine,
-    ClaimLineResult,
     FeeError,
     ModifierError,
     PatientShare,
@@ -21,29 +19,21 @@ from esi_helper.fee.calculator import (
     RuleOfThumb,
     UnknownCode,
     UnknownLocality,
-    _Item,
     cents,
     fee_range,
     normalize_setting,
     price,
-    rank_claim,
 )
-from esi_helper.fee.data import FeeData, Locality, PfsRow, PosEntry, ZipMap, build, build_zip_map
+from esi_helper.fee.claim_pricing import price_claim, unique
+from esi_helper.fee.data import build, build_zip_map
 from esi_helper.fee.locality import LocalityFinder
 from esi_helper.fee.ranges import compact_codes
+from esi_helper.fee.records import FeeData, Locality, PfsRow, PosEntry, ZipMap
 from esi_helper.kb.located import KnowledgeError
 from esi_helper.kb.records import KnowledgeBase
 
 _CACHE: dict[int, tuple[weakref.ref[KnowledgeBase], FeeSchedule]] = {}
 _ZIP = re.compile(r"^(\d{5})(?:-?\d{4})?$")
-
-
-def _unique(items: Iterable[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for item in items:
-        if item and item not in out:
-            out.append(item)
-    return tuple(out)
 
 
 class FeeSchedule:
@@ -276,7 +266,7 @@ class FeeSchedule:
         patient = cents(result.amount * share.low / HUNDRED)
         thumb = rules.rule_of_thumb
         caveat = rules.caveat.text.format(year=self.year, next_year=self.year + 1)
-        citations = _unique(
+        citations = unique(
             [
                 *self.data.meta.citations,
                 *rules.formula.citations,
@@ -329,93 +319,4 @@ class FeeSchedule:
 
         Add-on codes are never reduced. A non-add-on line with several units is ranked unit by unit.
         """
-        rules = self.rules
-        setting = normalize_setting(setting)
-        loc, zip_code = self._resolve_locality(locality, zip_code)
-        cf = self.conversion_factor
-        parsed = [ClaimLine.parse(item) for item in lines]
-        if not parsed:
-            raise FeeError("a claim needs at least one code")
-        items: list[_Item] = []
-        notes: list[str] = []
-        cites: list[str] = []
-        for line in parsed:
-            if line.units < 1:
-                raise FeeError(f"{line.code}: units must be 1 or more")
-            row, percent, label, mod_notes, mod_cites = self._modifier(line.code, line.modifier or None)
-            if row.status not in rules.payable_status:
-                meaning = rules.status.get(row.status, "not payable")
-                raise FeeError(f"{row.key} has status {row.status} ({meaning}): no amount to show")
-            cites += mod_cites
-            notes += [f"{line.code}: {n}" for n in mod_notes if n]
-            if row.facility_na if setting == "facility" else row.nonfacility_na:
-                label_na = "facility" if setting == "facility" else "non-facility (office)"
-                notes.append(f"{row.key}: " + rules.na.text.format(setting=label_na))
-                cites += list(rules.na.citations)
-            result = price(row, setting, loc, cf, percent, label)
-            if result.capped:
-                notes.append(f"{row.key}: {rules.opps_cap.text}")
-                cites += list(rules.opps_cap.citations)
-            addon = row.global_days == rules.addon_global
-            if addon or line.units == 1:
-                amount = result.amount * line.units
-                items.append(_Item(len(items), line, row, amount, result.formula, addon))
-            else:
-                for _ in range(line.units):
-                    one = ClaimLine(line.code, line.modifier, 1)
-                    items.append(_Item(len(items), one, row, result.amount, result.formula, addon))
-                notes.append(
-                    f"{line.code} × {line.units} units is ranked unit by unit; report a bilateral procedure as one "
-                    f"line with modifier {rules.bilateral_modifier} where its bilateral indicator allows"
-                )
-        results: list[ClaimLineResult] = []
-        complete = True
-        for it, rank, percent, note in rank_claim(items, rules):
-            paid = None if percent is None else cents(it.amount * percent / HUNDRED)
-            complete = complete and paid is not None
-            results.append(
-                ClaimLineResult(
-                    it.line.code, it.line.modifier, it.line.units, it.amount, rank, percent, paid, note, it.formula
-                )
-            )
-        notes += self._bundling_notes(parsed)
-        if loc is not None:
-            notes += list(loc.notes)
-        total = sum((r.paid for r in results if r.paid is not None), Decimal(0))
-        caveat = rules.caveat.text.format(year=self.year, next_year=self.year + 1)
-        citations = _unique(
-            [
-                *self.data.meta.citations,
-                *rules.multiple_citations,
-                *rules.formula.citations,
-                *self.data.locality_citations,
-                *cites,
-                *(self._zip_map().citations if zip_code else ()),
-                *self._bundling_cites(parsed),
-                *rules.caveat.citations,
-            ]
-        )
-        return Claim(self.year, setting, loc, tuple(results), total, tuple(_unique(notes)), citations, complete, caveat)
-
-    def _bundling_pairs(self, lines: list[ClaimLine]) -> list[tuple[str, str, tuple[str, ...]]]:
-        codes = [line.code for line in lines]
-        pairs = []
-        seen: set[frozenset[str]] = set()
-        for code in codes:
-            entry = self.kb.codes.get(code)
-            if entry is None:
-                continue
-            for other in codes:
-                if other != code and other in entry.bundled and frozenset((code, other)) not in seen:
-                    seen.add(frozenset((code, other)))
-                    pairs.append((code, other, entry.citations))
-        return pairs
-
-    def _bundling_notes(self, lines: list[ClaimLine]) -> list[str]:
-        return [
-            f"{other} is not reported separately with {code} (codes.toml): it is priced here only as billed"
-            for code, other, _ in self._bundling_pairs(lines)
-        ]
-
-    def _bundling_cites(self, lines: list[ClaimLine]) -> list[str]:
-        return [c for _, _, cites in self._bundling_pairs(lines) for c in cites]
+        return price_claim(self, lines, setting, locality, zip_code=zip_code)

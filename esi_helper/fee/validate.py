@@ -9,13 +9,12 @@ from esi_helper.fee.data import (
     RULES,
     SETTINGS,
     ZIPS,
-    FeeData,
-    Reader,
     build,
     build_zip_map,
-    load_doc,
-    read_settings,
 )
+from esi_helper.fee.doc_reader import Reader, load_doc
+from esi_helper.fee.readers import read_settings
+from esi_helper.fee.records import FeeData
 from esi_helper.kb.located import Problem
 from esi_helper.kb.records import KnowledgeBase
 
