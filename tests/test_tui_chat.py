@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.events import Key, Paste
-from textual.widgets import Input
 
 from esi_helper.answer import Result
 from esi_helper.tui.app import EsiApp
@@ -21,32 +17,16 @@ from esi_helper.tui.screens.guided import GuidedScreen
 from esi_helper.tui.screens.help import HelpScreen
 from esi_helper.tui.screens.source import SourceScreen
 from esi_helper.tui.screens.tour import TourScreen
-from esi_helper.tui.services import Knowledge, load_knowledge
+from esi_helper.tui.services import Knowledge
 from esi_helper.tui.widgets.choices import ChoiceList
 from esi_helper.tui.widgets.turns import AnswerTurn, NoticeTurn, QuestionTurn
 
+# fixtures are imported as ``name as name`` so that pytest finds them and ruff keeps them
+from tests.tui_support import _no_blink as _no_blink
+from tests.tui_support import answers, back_to_chat, make_app, open_screen, sync, wait_for, wait_for_screen
+from tests.tui_support import knowledge as knowledge
+
 UNSURE = "zzz unsure trigger"
-
-
-def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test with asyncio (no pytest async plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    """The shipped knowledge base and engine, loaded once for the module."""
-    return load_knowledge()
-
-
-@pytest.fixture(autouse=True)
-def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
 
 
 class ScriptedEngine:
@@ -69,22 +49,10 @@ class ScriptedEngine:
         return self.engine.complete(prefix)  # type: ignore[attr-defined]
 
 
-def make_app(knowledge: Knowledge, tmp_path: Path, **kwargs: object) -> EsiApp:
-    return EsiApp(knowledge=knowledge, icd=False, transcripts_dir=tmp_path / "transcripts", **kwargs)  # type: ignore[arg-type]
-
-
-def answers(app: EsiApp) -> list[AnswerTurn]:
-    """The answers in the conversation (not the hidden warm-up one)."""
-    return [a for a in app.chat.query(AnswerTurn) if not a.has_class("-warm-up")]
-
-
-async def wait_for(pilot: object, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Pause until ``predicate()`` holds (workers and Markdown rendering are asynchronous)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.01)  # type: ignore[attr-defined]
+def scripted_app(knowledge: Knowledge, tmp_path: Path, fail: bool = False) -> tuple[EsiApp, ScriptedEngine]:
+    """An app on the shipped knowledge base whose engine is a ``ScriptedEngine``, and that engine."""
+    engine = ScriptedEngine(knowledge.engine, fail)
+    return make_app(Knowledge(knowledge.kb, engine), tmp_path), engine
 
 
 async def ask(pilot: object, app: EsiApp, text: str, timeout: float = 5.0) -> AnswerTurn:
@@ -199,12 +167,10 @@ async def test_ctrl_o_opens_sources_and_enter_shows_details(knowledge: Knowledge
         await pilot.press("ctrl+o")
         assert isinstance(app.focused, ChoiceList)
         assert app.focused is answer.choice_list
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, SourceScreen))
+        await open_screen(pilot, "enter", SourceScreen)
         first_source = answer.view.choices[0].value
         assert app.screen.source.id == first_source
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.chat)
+        await back_to_chat(pilot)
         await pilot.press("escape")
         assert app.chat.prompt.has_focus
 
@@ -215,7 +181,7 @@ async def test_number_key_opens_that_citation(knowledge: Knowledge, tmp_path: Pa
     async with app.run_test(size=(80, 24)) as pilot:
         answer = await ask(pilot, app, "when do I use modifier 50")
         await pilot.press("ctrl+o", "2")
-        await wait_for(pilot, lambda: isinstance(app.screen, SourceScreen))
+        await wait_for_screen(pilot, SourceScreen)
         assert app.screen.source.id == answer.view.choices[1].value
 
 
@@ -226,9 +192,8 @@ async def test_see_also_opens_entry(knowledge: Knowledge, tmp_path: Path) -> Non
         answer = await ask(pilot, app, "when do I use modifier 50")
         index = next(i for i, c in enumerate(answer.view.choices) if c.label.startswith("See also"))
         await pilot.press("ctrl+o", str(index + 1))
-        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.chat)
+        await wait_for_screen(pilot, EntryScreen)
+        await back_to_chat(pilot)
 
 
 @sync
@@ -242,8 +207,7 @@ async def test_ctrl_o_without_answers_says_so(knowledge: Knowledge, tmp_path: Pa
 
 @sync
 async def test_unsure_answer_offers_suggestions_to_pick(knowledge: Knowledge, tmp_path: Path) -> None:
-    engine = ScriptedEngine(knowledge.engine)
-    app = make_app(Knowledge(knowledge.kb, engine), tmp_path)
+    app, engine = scripted_app(knowledge, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         answer = await ask(pilot, app, UNSURE)
         assert not answer.view.confident
@@ -257,8 +221,7 @@ async def test_unsure_answer_offers_suggestions_to_pick(knowledge: Knowledge, tm
 
 @sync
 async def test_typing_in_suggestions_goes_back_to_prompt(knowledge: Knowledge, tmp_path: Path) -> None:
-    engine = ScriptedEngine(knowledge.engine)
-    app = make_app(Knowledge(knowledge.kb, engine), tmp_path)
+    app, engine = scripted_app(knowledge, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(pilot, app, UNSURE)
         await wait_for(pilot, lambda: isinstance(app.focused, ChoiceList))
@@ -269,8 +232,7 @@ async def test_typing_in_suggestions_goes_back_to_prompt(knowledge: Knowledge, t
 
 @sync
 async def test_fast_typing_in_suggestions_keeps_every_key_and_enter(knowledge: Knowledge, tmp_path: Path) -> None:
-    engine = ScriptedEngine(knowledge.engine)
-    app = make_app(Knowledge(knowledge.kb, engine), tmp_path)
+    app, engine = scripted_app(knowledge, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await ask(pilot, app, UNSURE)
         await wait_for(pilot, lambda: isinstance(app.focused, ChoiceList))
@@ -283,7 +245,7 @@ async def test_fast_typing_in_suggestions_keeps_every_key_and_enter(knowledge: K
 
 @sync
 async def test_engine_failure_is_a_notice_and_keeps_the_question(knowledge: Knowledge, tmp_path: Path) -> None:
-    app = make_app(Knowledge(knowledge.kb, ScriptedEngine(knowledge.engine, fail=True)), tmp_path)
+    app, _ = scripted_app(knowledge, tmp_path, fail=True)
     async with app.run_test(size=(80, 24)) as pilot:
         app.chat.prompt.value = "what is modifier 50"
         await pilot.press("enter")
@@ -302,10 +264,8 @@ async def test_slash_commands_open_screens(knowledge: Knowledge, tmp_path: Path,
     app = make_app(knowledge, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         app.chat.prompt.value = command
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, screen))
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.chat)
+        await open_screen(pilot, "enter", screen)
+        await back_to_chat(pilot)
 
 
 @sync

@@ -2,57 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import errno
-import functools
 import os
 import stat
 import tempfile
-import time
 import tomllib
-from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input
 
 from esi_helper.tui.app import EsiApp
-from esi_helper.tui.services import Knowledge, load_knowledge
-from esi_helper.tui.widgets.turns import AnswerTurn, NoticeTurn
+from esi_helper.tui.services import Knowledge
+from esi_helper.tui.widgets.turns import NoticeTurn
 
-
-def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test with asyncio (no pytest async plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    return load_knowledge()
-
-
-@pytest.fixture(autouse=True)
-def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
-
-
-def answers(app: EsiApp) -> list[AnswerTurn]:
-    """The answers in the conversation (not the hidden warm-up one)."""
-    return [a for a in app.chat.query(AnswerTurn) if not a.has_class("-warm-up")]
-
-
-async def wait_for(pilot: Any, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.01)
+# fixtures are imported as ``name as name`` so that pytest finds them and ruff keeps them
+from tests.tui_support import _no_blink as _no_blink
+from tests.tui_support import answers, sync, wait_for
+from tests.tui_support import knowledge as knowledge
 
 
 async def ask(pilot: Any, app: EsiApp, text: str) -> None:

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import time
-from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
 
-import pytest
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input, TabbedContent
@@ -22,55 +16,14 @@ from esi_helper.tui.screens.guided import GuidedScreen
 from esi_helper.tui.screens.help import HelpScreen, help_sections
 from esi_helper.tui.screens.source import SourceScreen
 from esi_helper.tui.screens.tour import TourScreen
-from esi_helper.tui.services import Knowledge, load_knowledge
+from esi_helper.tui.services import Knowledge
 from esi_helper.tui.widgets.turns import AnswerTurn, NoticeTurn, QuestionTurn
+from tests.tui_support import FIXTURE_KB, answers, back_to_chat, make_app, open_screen, sync, wait_for, wait_for_screen
 
-FIXTURE_KB = Path(__file__).parent / "snapshots" / "knowledge"
-
-
-def sync(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test with asyncio (no pytest async plugin needed)."""
-
-    @functools.wraps(test)
-    def run(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return run
-
-
-@pytest.fixture(scope="module")
-def knowledge() -> Knowledge:
-    """The shipped knowledge base and engine."""
-    return load_knowledge()
-
-
-@pytest.fixture(scope="module")
-def demo() -> Knowledge:
-    """The small frozen knowledge base of the snapshot tests (its decision tree has a number question)."""
-    return load_knowledge(FIXTURE_KB)
-
-
-@pytest.fixture(autouse=True)
-def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
-
-
-def make_app(knowledge: Knowledge, tmp_path: Path, **kwargs: Any) -> EsiApp:
-    return EsiApp(knowledge=knowledge, icd=False, transcripts_dir=tmp_path / "transcripts", **kwargs)
-
-
-def answers(app: EsiApp) -> list[AnswerTurn]:
-    """The answers in the conversation (not the hidden warm-up one)."""
-    return [a for a in app.chat.query(AnswerTurn) if not a.has_class("-warm-up")]
-
-
-async def wait_for(pilot: Any, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.01)
-
+# fixtures are imported as ``name as name`` so that pytest finds them and ruff keeps them
+from tests.tui_support import _no_blink as _no_blink
+from tests.tui_support import demo as demo
+from tests.tui_support import knowledge as knowledge
 
 # ---------------------------------------------------------------- help and palette
 
@@ -79,8 +32,7 @@ async def wait_for(pilot: Any, predicate: Callable[[], bool], timeout: float = 5
 async def test_f1_help_lists_every_binding(knowledge: Knowledge, tmp_path: Path) -> None:
     app = make_app(knowledge, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f1")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await open_screen(pilot, "f1", HelpScreen)
         text = app.screen.help_markdown()
         for _title, binding_lists in help_sections(EsiApp.BINDINGS):
             for bindings in binding_lists:
@@ -89,8 +41,7 @@ async def test_f1_help_lists_every_binding(knowledge: Knowledge, tmp_path: Path)
                         assert (binding.tooltip or binding.description) in text
         for command in ("/tree", "/icd", "/fee", "/save", "/clear", "/help"):
             assert command in text
-        await pilot.press("f1")
-        await wait_for(pilot, lambda: app.screen is app.chat)
+        await back_to_chat(pilot, "f1")
 
 
 @sync
@@ -109,12 +60,10 @@ async def test_palette_jumps_to_an_entry(knowledge: Knowledge, tmp_path: Path) -
     app = make_app(knowledge, tmp_path)
     entry = next(iter(knowledge.kb.modifiers.values()))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await open_screen(pilot, "ctrl+p", CommandPalette)
         await pilot.press(*entry.id)
         await pilot.pause(0.3)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
+        await open_screen(pilot, "enter", EntryScreen)
         assert app.screen.entry_id == entry.id
 
 
@@ -122,27 +71,22 @@ async def test_palette_jumps_to_an_entry(knowledge: Knowledge, tmp_path: Path) -
 async def test_palette_runs_app_actions(knowledge: Knowledge, tmp_path: Path) -> None:
     app = make_app(knowledge, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await open_screen(pilot, "ctrl+p", CommandPalette)
         await pilot.press(*"guided")
         await pilot.pause(0.3)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, GuidedScreen))
+        await open_screen(pilot, "enter", GuidedScreen)
 
 
 @sync
 async def test_screen_keys_only_from_the_chat(knowledge: Knowledge, tmp_path: Path) -> None:
     app = make_app(knowledge, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen))
+        await open_screen(pilot, "f3", BrowseScreen)
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, BrowseScreen)
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.chat)
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(app.screen, TourScreen))
+        await back_to_chat(pilot)
+        await open_screen(pilot, "f4", TourScreen)
 
 
 # ---------------------------------------------------------------- guided coding
@@ -152,8 +96,7 @@ async def test_screen_keys_only_from_the_chat(knowledge: Knowledge, tmp_path: Pa
 async def test_guided_choice_number_and_result(demo: Knowledge, tmp_path: Path) -> None:
     app = make_app(demo, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(app.screen, GuidedScreen))
+        await open_screen(pilot, "f2", GuidedScreen)
         screen = app.screen
         assert "Which approach" in str(screen.query_one("#question").render())
         await pilot.press("enter")  # 1. Transforaminal, highlighted first
@@ -172,8 +115,7 @@ async def test_guided_choice_number_and_result(demo: Knowledge, tmp_path: Path) 
 async def test_guided_back_with_escape_and_backspace_then_leave(demo: Knowledge, tmp_path: Path) -> None:
     app = make_app(demo, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(app.screen, GuidedScreen))
+        await open_screen(pilot, "f2", GuidedScreen)
         screen = app.screen
         await pilot.press("1", "enter", "3")
         await wait_for(pilot, lambda: screen.finished)
@@ -187,16 +129,14 @@ async def test_guided_back_with_escape_and_backspace_then_leave(demo: Knowledge,
         assert number.value == ""
         await pilot.press("backspace", "escape")
         assert screen.walker.path == []
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.chat)
+        await back_to_chat(pilot)
 
 
 @sync
 async def test_guided_restart_and_invalid_number(demo: Knowledge, tmp_path: Path) -> None:
     app = make_app(demo, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(app.screen, GuidedScreen))
+        await open_screen(pilot, "f2", GuidedScreen)
         screen = app.screen
         await pilot.press("1", "backspace", "9", "enter")
         assert "Error:" in str(screen.query_one("#error").render())
@@ -211,14 +151,12 @@ async def test_guided_result_sent_to_chat_and_copied(demo: Knowledge, tmp_path: 
     copied: list[str] = []
     app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(app.screen, GuidedScreen))
+        await open_screen(pilot, "f2", GuidedScreen)
         await pilot.press("2")
         await wait_for(pilot, lambda: app.screen.finished)
         await pilot.press("c")
         assert copied and copied[0].startswith("90201 x1")
-        await pilot.press("s")
-        await wait_for(pilot, lambda: app.screen is app.chat)
+        await back_to_chat(pilot, "s")
         turn = app.chat.transcript.turns[-1]
         assert turn.kind == "tree" and turn.facts == {"approach": "interlaminar"}
         assert "Approach: Interlaminar" in str(app.chat.query(QuestionTurn).last().render())
@@ -229,8 +167,7 @@ async def test_guided_result_sent_to_chat_and_copied(demo: Knowledge, tmp_path: 
 async def test_guided_on_the_shipped_tree_reaches_claim_lines(knowledge: Knowledge, tmp_path: Path) -> None:
     app = make_app(knowledge, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(app.screen, GuidedScreen))
+        await open_screen(pilot, "f2", GuidedScreen)
         screen = app.screen
         for _ in range(30):
             if screen.finished:
@@ -250,8 +187,7 @@ async def test_guided_on_the_shipped_tree_reaches_claim_lines(knowledge: Knowled
 async def test_browse_filter_tabs_and_open(knowledge: Knowledge, tmp_path: Path) -> None:
     app = make_app(knowledge, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(app.screen, BrowseScreen))
+        await open_screen(pilot, "f3", BrowseScreen)
         screen = app.screen
         table = screen.current_table
         assert table.row_count == len(knowledge.kb.codes)
@@ -262,8 +198,7 @@ async def test_browse_filter_tabs_and_open(knowledge: Knowledge, tmp_path: Path)
         assert 0 < screen.current_table.row_count < len(knowledge.kb.modifiers)
         await pilot.press("enter")
         assert isinstance(app.focused, DataTable)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
+        await open_screen(pilot, "enter", EntryScreen)
         assert knowledge.kb.entries[app.screen.entry_id].kind == "modifier"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
@@ -271,8 +206,7 @@ async def test_browse_filter_tabs_and_open(knowledge: Knowledge, tmp_path: Path)
         assert screen.query_one("#filter", Input).value == ""
         await pilot.press("3", "4", "5")
         assert screen.query_one(TabbedContent).active == "diagnoses"
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.chat)
+        await back_to_chat(pilot)
 
 
 @sync
@@ -283,18 +217,16 @@ async def test_entry_dialog_opens_its_sources(knowledge: Knowledge, tmp_path: Pa
     entry = next(iter(knowledge.kb.codes.values()))
     async with app.run_test(size=(80, 24)) as pilot:
         await app.action_show_entry(entry.id)
-        await wait_for(pilot, lambda: isinstance(app.screen, EntryScreen))
+        await wait_for_screen(pilot, EntryScreen)
         assert app.screen.query_one(".dialog").has_focus  # the entry's text first, not its source list
-        await pilot.press("1")
-        await wait_for(pilot, lambda: isinstance(app.screen, SourceScreen))
+        await open_screen(pilot, "1", SourceScreen)
         assert app.screen.source.id == entry.citations[0]
         await pilot.press("escape", "tab", "down", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, SourceScreen))
+        await wait_for_screen(pilot, SourceScreen)
         assert app.screen.source.id == entry.citations[1]
         await pilot.press("c")
         assert copied == [knowledge.kb.sources[entry.citations[1]].url]
-        await pilot.press("escape", "escape")
-        await wait_for(pilot, lambda: app.screen is app.chat)
+        await back_to_chat(pilot, "escape", "escape")
 
 
 # ---------------------------------------------------------------- tour
@@ -304,8 +236,7 @@ async def test_entry_dialog_opens_its_sources(knowledge: Knowledge, tmp_path: Pa
 async def test_tour_plays_step_by_step(knowledge: Knowledge, tmp_path: Path) -> None:
     app = make_app(knowledge, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(app.screen, TourScreen))
+        await open_screen(pilot, "f4", TourScreen)
         screen = app.screen
         assert len(screen.walkthroughs) >= 6
         await pilot.press("enter")
@@ -325,15 +256,14 @@ async def test_tour_plays_step_by_step(knowledge: Knowledge, tmp_path: Path) -> 
         assert screen.query(NoticeTurn)
         await pilot.press("escape")
         assert screen.tour is None
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: app.screen is app.chat)
+        await back_to_chat(pilot)
 
 
 @sync
 async def test_tour_by_name_at_start(knowledge: Knowledge, tmp_path: Path) -> None:
     app = make_app(knowledge, tmp_path, tour="modifiers")
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, TourScreen))
+        await wait_for_screen(pilot, TourScreen)
         await wait_for(pilot, lambda: app.screen.tour is not None)
         assert app.screen.tour.name == "modifiers"
 
@@ -351,7 +281,7 @@ async def test_broken_knowledge_shows_problems_then_reloads(tmp_path: Path) -> N
     (folder / "codes.toml").write_text(good.replace('citations = ["demo-official"]\n', 'citations = ["nowhere"]\n', 1))
     app = EsiApp(folder, tmp_path / "t", icd=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BrokenKnowledgeScreen))
+        await wait_for_screen(pilot, BrokenKnowledgeScreen)
         lines = [str(w.render()) for w in app.screen.query(".problem")]
         assert lines and all(line.startswith("codes.toml:") for line in lines)
         assert "nowhere" in " ".join(lines)
@@ -368,7 +298,7 @@ async def test_broken_knowledge_syntax_error_and_quit(tmp_path: Path) -> None:
     (folder / "kb.toml").write_text('version = "x"\ntitle = \n')
     app = EsiApp(folder, tmp_path / "t", icd=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, BrokenKnowledgeScreen))
+        await wait_for_screen(pilot, BrokenKnowledgeScreen)
         assert "kb.toml:2" in str(app.screen.query(".problem").first().render())
         await pilot.press("q")
         await wait_for(pilot, lambda: not app.is_running)

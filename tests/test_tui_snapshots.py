@@ -5,14 +5,12 @@ Review a failing snapshot's report before updating it: ``pytest tests/test_tui_s
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from esi_helper.answer import Result
 from esi_helper.transcripts import WALKTHROUGH, Transcript, Turn
@@ -23,22 +21,20 @@ from esi_helper.tui.screens.guided import GuidedScreen
 from esi_helper.tui.screens.help import HelpScreen
 from esi_helper.tui.screens.source import SourceScreen
 from esi_helper.tui.screens.tour import TourScreen
-from esi_helper.tui.services import Knowledge, load_knowledge
+from esi_helper.tui.services import Knowledge
 from esi_helper.tui.widgets.turns import AnswerTurn
 
-FIXTURE_KB = Path(__file__).parent / "snapshots" / "knowledge"
+# fixtures are imported as ``name as name`` so that pytest finds them and ruff keeps them
+from tests.tui_support import _no_blink as _no_blink
+from tests.tui_support import demo as demo
+from tests.tui_support import open_screen, wait_for, wait_for_screen
+
 SnapCompare = Callable[..., bool]
-
-
-@pytest.fixture(scope="module")
-def demo() -> Knowledge:
-    return load_knowledge(FIXTURE_KB)
 
 
 @pytest.fixture(autouse=True)
 def _frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No blinking cursor; a fixed walkthrough list."""
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    """A fixed walkthrough list."""
     demo_tour = Transcript(
         turns=[
             Turn("what is 90101", note="Ask what a code means; the key fact comes first."),
@@ -67,14 +63,6 @@ class UnsureEngine:
 
 def app_for(knowledge: Knowledge, tmp_path: Path, **kwargs: Any) -> EsiApp:
     return EsiApp(knowledge=knowledge, icd=False, transcripts_dir=tmp_path, **kwargs)
-
-
-async def wait_for(pilot: Pilot, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.01)
 
 
 async def ask(pilot: Pilot, text: str) -> None:
@@ -130,23 +118,21 @@ def test_source_dialog(snap_compare: SnapCompare, demo: Knowledge, tmp_path: Pat
     async def run_before(pilot: Pilot) -> None:
         await ask(pilot, "what is 90101")
         await pilot.press("ctrl+o", "enter")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, SourceScreen))
+        await wait_for_screen(pilot, SourceScreen)
 
     assert snap_compare(app_for(demo, tmp_path), run_before=run_before)
 
 
 def test_guided_question(snap_compare: SnapCompare, demo: Knowledge, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GuidedScreen))
+        await open_screen(pilot, "f2", GuidedScreen)
 
     assert snap_compare(app_for(demo, tmp_path), run_before=run_before)
 
 
 def test_guided_number_question(snap_compare: SnapCompare, demo: Knowledge, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GuidedScreen))
+        await open_screen(pilot, "f2", GuidedScreen)
         await pilot.press("1", "backspace", "7", "enter")
 
     assert snap_compare(app_for(demo, tmp_path), run_before=run_before)
@@ -154,8 +140,7 @@ def test_guided_number_question(snap_compare: SnapCompare, demo: Knowledge, tmp_
 
 def test_guided_result(snap_compare: SnapCompare, demo: Knowledge, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, GuidedScreen))
+        await open_screen(pilot, "f2", GuidedScreen)
         await pilot.press("1", "backspace", "2", "enter", "2")
         await wait_for(pilot, lambda: bool(pilot.app.screen.query(AnswerTurn)))
 
@@ -164,24 +149,21 @@ def test_guided_result(snap_compare: SnapCompare, demo: Knowledge, tmp_path: Pat
 
 def test_browse(snap_compare: SnapCompare, demo: Knowledge, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await pilot.press("f3")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BrowseScreen))
+        await open_screen(pilot, "f3", BrowseScreen)
 
     assert snap_compare(app_for(demo, tmp_path), run_before=run_before)
 
 
 def test_help(snap_compare: SnapCompare, demo: Knowledge, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await pilot.press("f1")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+        await open_screen(pilot, "f1", HelpScreen)
 
     assert snap_compare(app_for(demo, tmp_path), run_before=run_before)
 
 
 def test_tour_step(snap_compare: SnapCompare, demo: Knowledge, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot) -> None:
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TourScreen))
+        await open_screen(pilot, "f4", TourScreen)
         await pilot.press("enter", "space")
         await wait_for(pilot, lambda: bool(pilot.app.screen.query(AnswerTurn)))
         await pilot.press("space")
@@ -197,6 +179,6 @@ def test_broken_knowledge(snap_compare: SnapCompare, tmp_path: Path, monkeypatch
     (folder / "sources.toml").write_text('[[source]]\nid = "a"\ntitle = "A"\n')
 
     async def run_before(pilot: Pilot) -> None:
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, BrokenKnowledgeScreen))
+        await wait_for_screen(pilot, BrokenKnowledgeScreen)
 
     assert snap_compare(EsiApp(folder, "transcripts", icd=False), run_before=run_before)

@@ -23,6 +23,11 @@ class Answer:
     citations: tuple[str, ...] = ()
 
 
+def merged_ids(*groups: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """The ids of ``groups`` in order, each once (citations of an answer drawn from several entries)."""
+    return tuple(dict.fromkeys(i for group in groups for i in group))
+
+
 @dataclass
 class Result:
     """The engine's reply to one question, best answer first."""
