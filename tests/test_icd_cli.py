@@ -155,3 +155,9 @@ def test_usage_errors_are_one_line_exit_2(
 def test_argparse_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(capsys, "radiculopathy", "--top", "many")
     assert status == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_a_dotted_token_that_cannot_be_a_code_is_reported_invalid(capsys: pytest.CaptureFixture[str]) -> None:
+    status, data = run_json(capsys, "zzz.9")
+    assert status == 1
+    assert data["code"] == "ZZZ.9" and data["valid"] is False and data["children"] == []

@@ -8,6 +8,7 @@ Exit status: 0 found, 1 not a valid code (or no match), 2 usage error.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from typing import Any
 
@@ -38,6 +39,9 @@ def register(sub: Any) -> None:
     )
 
 
+_DOTTED_TOKEN = re.compile(r"[A-Za-z0-9]{1,5}\.[A-Za-z0-9]{0,5}")
+
+
 def run(args: argparse.Namespace) -> int:
     """Look up a code or search; see the module docstring for exit statuses."""
     from esi_helper.icd import looks_like_code
@@ -45,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     text = " ".join(args.query).strip()
     if not text:
         raise UsageError("give an ICD-10-CM code (M54.12) or words to search for")
-    is_code = looks_like_code(text)
+    # A single dotted token ("ZZZ.9") is meant as a code even when it cannot be one: report it invalid.
+    is_code = looks_like_code(text) or bool(_DOTTED_TOKEN.fullmatch(text))
     if is_code and args.top is not None:
         raise UsageError("--top is for word searches, not for a code")
     if not is_code and args.cpt:
@@ -104,7 +109,7 @@ def _lookup(args: argparse.Namespace, kb: KnowledgeBase, codeset: Any, text: str
     from esi_helper.icd import codeset_source_id, format_code, pair
 
     record = codeset.lookup(text)
-    shown = record.code if record else (format_code(text) or text)
+    shown = record.code if record else (format_code(text) or text.upper())
     note = kb.diagnoses.get(shown)
     set_ids = tuple(i for i in [codeset_source_id(kb, codeset)] if i)
     pairing = pair(kb, codeset, shown, args.cpt) if args.cpt else None
