@@ -262,3 +262,24 @@ def test_every_place_alias_names_real_localities(engine: Engine) -> None:
     for alias, names in engine.lexicon.places.items():
         for name in names:
             assert schedule.find_localities(name), (alias, name)
+
+
+def test_a_follow_up_naming_only_a_payer_keeps_the_topic_for_that_payer(engine: Engine, kb: KnowledgeBase) -> None:
+    conversation = Conversation()
+    engine.ask("how many esi sessions medicare allows per region", conversation)
+    answer = kb.entries[first(engine, "what about evicore", conversation).id]
+    assert getattr(answer, "payer", None) == "commercial" and getattr(answer, "topic", None) == "frequency"
+
+
+def test_a_follow_up_adding_a_word_to_a_code_does_not_repeat_its_card(engine: Engine) -> None:
+    conversation = Conversation()
+    card = first(engine, "tfesi L5-S1 code", conversation)
+    assert card.id.startswith("cpt-")
+    assert first(engine, "what about bilateral", conversation).id in {
+        "faq-bilateral-tfesi",
+        "rule-bilateral-payment",
+        "mod-50",
+    }
+    conversation = Conversation()
+    first(engine, "tfesi L5-S1 code", conversation)
+    assert first(engine, "and the modifier?", conversation).id == card.id

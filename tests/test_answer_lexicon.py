@@ -36,7 +36,7 @@ def test_problems_name_file_and_line(tmp_path: Path) -> None:
         "lexicon.toml:7: unknown section [bogus] (allowed: "
         "phrases, abbreviations, synonyms, typos, regions, levels, topics, settings, intent, weights, stopwords, "
         "followup, out_of_scope, scope, alternatives, place_words, code_finder, myth_cues, starters, code_prefixes, "
-        "places)",
+        "places, payers, entry_topics)",
         "lexicon.toml:11: [weights] 'cervical' must be a number above 0 and at most 10",
     ]
 

@@ -31,6 +31,15 @@ class Frame:
     claim: bool = False
     #: The question asks which of two spine regions applies ("is T12-L1 thoracic or lumbar").
     region_choice: bool = False
+    #: The payer the question names ("evicore" -> commercial), from the lexicon's [payers].
+    payer: str | None = None
+    #: Rule and FAQ topics the question asks about (the lexicon's [entry_topics]).
+    entry_topics: list[str] = field(default_factory=list)
+    #: Topics of the rules and FAQs this turn answered with; a follow-up reads them as ``previous_topics``.
+    answer_topics: list[str] = field(default_factory=list)
+    previous_topics: list[str] = field(default_factory=list)
+    #: For a follow-up: the previous turn's confident answer.
+    previous_answer: str | None = None
 
     @property
     def has_anchor(self) -> bool:
@@ -159,5 +168,6 @@ def merge(frame: Frame, previous: Frame, follow_codes: Any) -> Frame:
         merged.setting = previous.setting
     if frame.zip is None and previous.zip and "payment" in merged.topics:
         merged.zip = previous.zip
+    merged.previous_topics = list(previous.answer_topics)
     merged.context_tokens = [t for t in previous.tokens + previous.context_tokens if t not in frame.tokens][:24]
     return merged

@@ -16,7 +16,7 @@ from esi_helper.answer.result import Answer, Result
 from esi_helper.answer.retrieval import Index
 from esi_helper.answer.scores import FLOOR, THRESHOLD
 from esi_helper.answer.text import CPT_RE, HCPCS_RE, Normaliser, clean
-from esi_helper.kb.records import KnowledgeBase
+from esi_helper.kb.records import KnowledgeBase, TopicEntry
 
 __all__ = ["FLOOR", "THRESHOLD", "Engine"]
 
@@ -95,6 +95,7 @@ class Engine(Ranker, Completer):
         if is_followup(frame, previous, starts, pronouns, fragment, procedure):
             assert previous is not None
             frame = merge(frame, previous, self.follow_codes)
+            frame.previous_answer = conversation.last_answer_id if conversation is not None else None
             if frame.cpt != previous.cpt:
                 # the words that changed the code ("and under ultrasound?") asked for that code, not a topic of it
                 frame.topics = [t for t in frame.topics if not self._lexicon_topic_describes(t, frame)]
@@ -111,8 +112,14 @@ class Engine(Ranker, Completer):
             code = self._code_of.get(best.id) if best is not None and confident else None
             if code is not None and frame.cpt != [code]:
                 frame = replace(frame, cpt=[code])
+            frame.answer_topics = list(dict.fromkeys(self._entry_topic(a.id) for a in shown if self._entry_topic(a.id)))
             conversation.remember(frame, best.id if best is not None and confident else None)
         return Result(question, confident, shown, suggestions, self._titles, self.kb.version)
+
+    def _entry_topic(self, entry_id: str) -> str:
+        """The topic of a rule or FAQ entry ("" for any other entry)."""
+        entry = self.kb.entries.get(entry_id)
+        return entry.topic if isinstance(entry, TopicEntry) else ""
 
     def _lexicon_weight(self, token: str) -> float:
         weights = self.lexicon.weights

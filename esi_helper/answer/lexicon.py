@@ -8,7 +8,7 @@ from typing import Any
 
 from esi_helper.kb.located import KnowledgeError, LocatedDoc, Problem
 from esi_helper.kb.records import KnowledgeBase
-from esi_helper.kb.schema import NOTE_TOPICS, REGIONS
+from esi_helper.kb.schema import NOTE_TOPICS, PAYERS, REGIONS
 
 LEXICON_FILE = "lexicon.toml"
 #: Sections of lexicon.toml and the shape each must have.
@@ -34,6 +34,8 @@ SECTIONS: dict[str, str] = {
     "starters": "words",
     "code_prefixes": "word-map",
     "places": "list-map",
+    "payers": "list-map",
+    "entry_topics": "list-map",
 }
 FINDER_KEYS = (
     "interlaminar",
@@ -111,6 +113,8 @@ class Lexicon:
     starters: tuple[str, ...] = ()
     code_prefixes: dict[str, str] = field(default_factory=dict)
     places: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    payers: dict[str, str] = field(default_factory=dict)
+    entry_topics: dict[str, frozenset[str]] = field(default_factory=dict)
     max_phrase: int = 1
 
     @property
@@ -172,6 +176,11 @@ def build_lexicon(data: dict[str, Any]) -> Lexicon:
     lex.starters = tuple(data.get("starters", {}).get("questions", []))
     lex.code_prefixes = {k.lower(): stem(v.lower()) for k, v in data.get("code_prefixes", {}).items()}
     lex.places = {tuple(raw_tokens(k)): tuple(v) for k, v in data.get("places", {}).items() if raw_tokens(k)}
+    lex.payers = {t: payer for payer, words in data.get("payers", {}).items() for t in _stems(words)}
+    lex.entry_topics = {
+        topic: frozenset(w if w.startswith("#") else stem(w.lower()) for w in words)
+        for topic, words in data.get("entry_topics", {}).items()
+    }
     return lex
 
 
@@ -290,6 +299,8 @@ def _check_section(doc: LocatedDoc, section: str, shape: str, value: dict[str, A
                 bad(key, f"'{key}' is not a code-notes topic ({', '.join(NOTE_TOPICS)})")
             if section == "code_finder" and key not in FINDER_KEYS:
                 bad(key, f"'{key}' is not a code-finder key ({', '.join(FINDER_KEYS)})")
+            if section == "payers" and key not in PAYERS:
+                bad(key, f"'{key}' is not a payer ({', '.join(PAYERS)})")
             if section == "settings" and key not in SETTINGS:
                 bad(key, f"'{key}' is not a fee setting ({', '.join(SETTINGS)})")
         elif shape == "number-map":

@@ -12,15 +12,18 @@ from esi_helper.answer.scores import (
     CAP_RESIDUAL,
     CLAIM_FACTOR,
     DANGLING_FACTOR,
+    ENTRY_TOPIC_BONUS,
     FLOOR,
     KIND_PRIOR,
     MYTH_CUE_BONUS,
     NEAR_MISS_SCORE,
     OUT_OF_SCOPE_FACTOR,
+    PAYER_FOLLOWUP_BONUS,
+    REPEAT_PENALTY,
     UNKNOWN_PENALTY,
 )
 from esi_helper.answer.structured import StructuredAnswers
-from esi_helper.kb.records import CodeEntry, Entry
+from esi_helper.kb.records import CodeEntry, Entry, TopicEntry
 
 
 class Ranker(StructuredAnswers):
@@ -76,6 +79,7 @@ class Ranker(StructuredAnswers):
         for hit in hits:
             entry = self.kb.entries[hit.entry_id]
             prior = myth_bonus + KIND_PRIOR["myth"] if entry.kind == "myth" else KIND_PRIOR.get(entry.kind, 0.0)
+            prior += self._topic_bonus(frame, entry)
             scale = factor * (OUT_OF_SCOPE_FACTOR if off_topic(hit.entry_id) else 1.0)
             add(_entry_answer(entry, min(cap, min(1.0, hit.score + prior) * scale)))
         near: list[CodeEntry] = []
@@ -87,8 +91,22 @@ class Ranker(StructuredAnswers):
                 near = self._near_codes(frame.unknown_codes[0])
                 for rank, entry in enumerate(near[:3]):
                     add(_near_answer(frame.unknown_codes[0], entry, NEAR_MISS_SCORE - 0.01 * rank))
+        repeated = frame.previous_answer if frame.followup else None
+        if repeated in found and not (frame.topics or frame.modifiers or frame.icd) and self._adds_words(frame):
+            # "what about bilateral?" after the card of 64483: the same card again does not answer the new words
+            found[repeated] = replace(found[repeated], score=found[repeated].score - REPEAT_PENALTY)
         answers = sorted(found.values(), key=lambda a: (-a.score, a.id))
         return answers, near
+
+    def _topic_bonus(self, frame: Frame, entry: Entry) -> float:
+        """A rule or FAQ on the topic the question asks about, or, for a follow-up that names another payer ("what
+        about evicore?"), on the previous answer's topic for that payer."""
+        if not isinstance(entry, TopicEntry):
+            return 0.0
+        bonus = ENTRY_TOPIC_BONUS if entry.topic in frame.entry_topics else 0.0
+        if frame.followup and frame.payer and entry.payer == frame.payer and entry.topic in frame.previous_topics:
+            bonus += PAYER_FOLLOWUP_BONUS
+        return bonus
 
     def _entry_regions(self, entry_id: str) -> frozenset[str]:
         """The spine regions an entry is about: a code's own regions, else the region words of its phrasings."""

@@ -65,7 +65,12 @@ class QuestionReader:
         modifiers = found.modifiers
         if "payment" in topics:
             modifiers = [m for m in modifiers if m.lower() not in self.lexicon.place_words]
+        payer = next((self.lexicon.payers[t] for t in tokens if t in self.lexicon.payers), None)
+        asked = set(tokens) | ({"#levels"} if found.levels > 1 else set())
+        entry_topics = [topic for topic, words in self.lexicon.entry_topics.items() if words & asked]
         return Frame(
+            payer=payer,
+            entry_topics=entry_topics,
             text=text,
             tokens=tokens,
             raw=norm.raw,

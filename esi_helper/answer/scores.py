@@ -36,3 +36,10 @@ MYTH_CUE_BONUS = 0.12
 CONFLICT_FACTOR = 0.7
 #: A question that repeats a claim is answered by the entry on that claim: computed answers count this much less.
 CLAIM_FACTOR = 0.85
+#: A rule or FAQ on a topic the question asks about (the lexicon's [entry_topics]: "L4-5 and L5-S1" asks about levels).
+ENTRY_TOPIC_BONUS = 0.12
+#: A follow-up naming only another payer ("what about evicore?"): that payer's entry on the previous answer's topic.
+PAYER_FOLLOWUP_BONUS = 0.1
+#: A follow-up that keeps the previous code and adds words of its own ("what about bilateral?") is not answered
+#: by repeating that code's card: the card counts this much less.
+REPEAT_PENALTY = 0.35

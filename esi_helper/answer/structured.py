@@ -148,6 +148,10 @@ class StructuredAnswers(QuestionReader):
                 return dynamic.code_card(code, max(0.0, COMPARE_SCORE - RESIDUAL_PENALTY * left))
         return None
 
+    def _adds_words(self, frame: Frame) -> bool:
+        """Whether a follow-up brings words of its own beyond asking about the code ("what about bilateral?")."""
+        return any(t not in self.lexicon.intent and t not in self._region_tokens for t in frame.tokens)
+
     def _icd_search(self, words: str, score: float) -> Answer | None:
         """An ICD-10-CM word search, remembered per wording (the code set's search is the slow part)."""
         if words not in self._icd_searches:
