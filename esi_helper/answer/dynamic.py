@@ -9,16 +9,8 @@ from __future__ import annotations
 from esi_helper.answer.result import Answer, merged_ids
 from esi_helper.kb.records import CodeEntry, DiagnosisEntry, ModifierEntry
 
-TOPIC_LABELS = {
-    "units": "units",
-    "modifiers": "modifiers",
-    "imaging": "imaging",
-    "documentation": "documentation",
-    "frequency": "frequency",
-    "diagnosis": "diagnosis codes",
-    "payment": "payment",
-    "bundling": "bundling",
-}
+#: Topic names shown differently from their key in [code.notes]; the rest are shown as written.
+TOPIC_LABELS = {"diagnosis": "diagnosis codes"}
 VERDICT_WORDS = {
     "yes": "Yes",
     "no": "No",
